@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class KgConfig(AppConfig):
+    name = "kg"
+    verbose_name = "Knowledge graph"

@@ -1,0 +1,1 @@
+"""Writes for the knowledge graph, split by entity: notes, content, linking, traces."""

@@ -48,7 +48,7 @@ bench-ingest: venv
 	SECRET_KEY=bench-only $(PY) -m papers.evaluation.bench_ingest $(SHARED_PAPERS)
 
 bench: venv
-	SECRET_KEY=bench-only $(PY) -m bench $(SHARED_PAPERS)
+	SECRET_KEY=bench-only $(PY) -m kg.bench $(SHARED_PAPERS)
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -5,6 +5,7 @@ with DEBUG off, SECRET_KEY must be set.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -113,6 +114,9 @@ def database_config() -> dict:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
+        # Tests get a file of their own (one per process), not shared-cache memory: threads
+        # writing at once then wait on the busy timeout instead of "database table is locked".
+        config["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"mianjing-test-{os.getpid()}.sqlite3")}
         Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     elif engine == "django.db.backends.postgresql":
         config.setdefault("OPTIONS", {})["connect_timeout"] = 5

@@ -10,6 +10,7 @@ malicious file must not be able to run code in the parent by crafting the reply.
 """
 
 import contextlib
+import faulthandler
 import json
 import os
 import resource
@@ -105,6 +106,8 @@ def parse_pdf_isolated(
 def _child(write_fd, data, filename, ignore_outline, timeout, max_pages, memory_bytes) -> None:
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)
+        # The parent records a crash as the file's error; no traceback dump into its log.
+        faulthandler.disable()
         limit = _address_space() + memory_bytes
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         # A CPU-time backstop in case the parent is gone and nobody enforces the timeout.

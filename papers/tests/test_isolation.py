@@ -1,0 +1,84 @@
+import os
+import signal
+import time
+
+import pytest
+
+from papers import isolation
+from papers.isolation import parse_checked, parse_pdf_isolated
+from papers.parsing.types import ParseError
+from papers.tests.pdf_factory import make_pdf, parser_available  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("parser_available")
+
+
+def segfault():
+    os.kill(os.getpid(), signal.SIGSEGV)
+
+
+def allocate_too_much():
+    hoard = []
+    while True:
+        hoard.append(bytearray(64 * 1024 * 1024))
+
+
+def hang():
+    while True:
+        time.sleep(1)
+
+
+def spin():
+    while True:
+        pass
+
+
+def raise_runtime_error():
+    raise RuntimeError("code=2: cannot find startxref\nsecond line")
+
+
+def test_isolated_parse_returns_what_the_parser_returns():
+    data = make_pdf()
+    inside = parse_checked(data, filename="tiny.pdf", ignore_outline=False, max_pages=300)
+    isolated = parse_pdf_isolated(data, filename="tiny.pdf", timeout=30)
+    assert isolated == inside
+
+
+@pytest.mark.parametrize(
+    ("hook", "reason"),
+    [
+        (segfault, "parser crashed on this file (segmentation fault)"),
+        (allocate_too_much, "parser ran out of memory (over the parse memory limit)"),
+        (raise_runtime_error, "parser failed (RuntimeError: code=2: cannot find startxref second line)"),
+    ],
+)
+def test_child_failures_become_one_line_errors_and_the_parent_lives(monkeypatch, hook, reason):
+    monkeypatch.setattr(isolation, "_child_hook", hook)
+    with pytest.raises(ParseError) as error:
+        parse_pdf_isolated(make_pdf(), timeout=20, memory_bytes=256 * isolation.MB)
+    assert str(error.value) == reason
+    monkeypatch.setattr(isolation, "_child_hook", None)
+    assert parse_pdf_isolated(make_pdf(), timeout=20).pages == 2
+
+
+@pytest.mark.parametrize("hook", [hang, spin])
+def test_timeout_kills_the_child(monkeypatch, hook):
+    monkeypatch.setattr(isolation, "_child_hook", hook)
+    started = time.monotonic()
+    with pytest.raises(ParseError, match=r"^parsing took longer than 1 s \(PDF_PARSE_TIMEOUT\); stopped$"):
+        parse_pdf_isolated(make_pdf(), timeout=1)
+    assert time.monotonic() - started < 5
+    with pytest.raises(ChildProcessError):  # reaped: no zombie left behind
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_child_killed_from_outside_is_reported(monkeypatch):
+    monkeypatch.setattr(isolation, "_child_hook", lambda: os.kill(os.getpid(), signal.SIGKILL))
+    with pytest.raises(ParseError, match=r"^parser was killed \(out of memory\?\)$"):
+        parse_pdf_isolated(make_pdf(), timeout=10)
+
+
+def test_memory_limit_does_not_apply_to_the_parent(monkeypatch):
+    monkeypatch.setattr(isolation, "_child_hook", allocate_too_much)
+    with pytest.raises(ParseError):
+        parse_pdf_isolated(make_pdf(), timeout=20, memory_bytes=128 * isolation.MB)
+    assert len(bytearray(512 * isolation.MB)) == 512 * isolation.MB

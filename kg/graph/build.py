@@ -1,0 +1,148 @@
+"""Build the graph from rows with a handful of bulk `values()` queries, cached per content version."""
+
+import math
+import threading
+from urllib.parse import quote
+
+import networkx as nx
+from django.urls import NoReverseMatch, reverse
+
+from kg.models import Concept, ConceptRelation, Mention, Note, NoteLink, Question
+from kg.versioning import content_version
+from papers.models import Paper, Section
+
+NODE_KINDS = ("concept", "note", "paper", "section", "question")
+
+_lock = threading.Lock()
+_cache: dict[str, object] = {"version": None, "graph": None}
+
+
+def node_id(kind: str, *parts: object) -> str:
+    """`concept:mla`, `note:<slug>`, `paper:<slug>`, `section:<paper-slug>:<key>`, `question:<id>`."""
+    return ":".join([kind, *(str(p) for p in parts)])
+
+
+def _url_pattern(name: str, **placeholders: str) -> str:
+    """A reversed URL with placeholders, filled in per node by `str.replace` (fast for 50k rows)."""
+    try:
+        return reverse(name, kwargs=placeholders)
+    except NoReverseMatch:  # the page is not routed (yet); keep the documented shape
+        fallback = {"concept": "/concepts/{slug}/", "note": "/notes/{slug}/", "paper": "/papers/{slug}/",
+                    "section": "/papers/{slug}/sections/{key}/", "question": "/questions/{pk}/"}[name]
+        return fallback.format(**placeholders)
+
+
+def _filler(pattern: str):
+    def fill(**values: object) -> str:
+        url = pattern
+        for key, value in values.items():
+            url = url.replace(f"{{{key}}}", quote(str(value), safe=""))
+        return url
+
+    return fill
+
+
+def mention_weight(count: int, defines: bool) -> float:
+    """More mentions count for more, with diminishing returns; a definition counts double."""
+    return round((1.0 + math.log1p(max(count, 1))) * (2.0 if defines else 1.0), 4)
+
+
+def build_graph() -> nx.MultiDiGraph:
+    """The whole graph: concepts, notes, papers, sections, questions and their typed edges."""
+    g = nx.MultiDiGraph()
+    concept_url = _filler(_url_pattern("concept", slug="{slug}"))
+    note_url = _filler(_url_pattern("note", slug="{slug}"))
+    paper_url = _filler(_url_pattern("paper", slug="{slug}"))
+    section_url = _filler(_url_pattern("section", slug="{slug}", key="{key}"))
+    question_url = _filler(_url_pattern("question", pk="{pk}"))
+
+    concepts: dict[int, str] = {}
+    for c in Concept.objects.values("id", "slug", "name", "acronym", "name_zh", "kind", "chapter__slug"):
+        nid = concepts[c["id"]] = node_id("concept", c["slug"])
+        g.add_node(nid, kind="concept", label=c["acronym"] or c["name"], name=c["name"], name_zh=c["name_zh"],
+                   slug=c["slug"], ckind=c["kind"], chapter=c["chapter__slug"] or "", url=concept_url(slug=c["slug"]))
+    for r in ConceptRelation.objects.values_list("source_id", "target_id", "type"):
+        g.add_edge(concepts[r[0]], concepts[r[1]], key=r[2], type=r[2], weight=1.0)
+
+    notes: dict[int, str] = {}
+    for n in Note.objects.values("id", "slug", "title", "lang"):
+        nid = notes[n["id"]] = node_id("note", n["slug"])
+        g.add_node(nid, kind="note", label=n["title"], slug=n["slug"], lang=n["lang"], url=note_url(slug=n["slug"]))
+
+    papers: dict[int, str] = {}
+    paper_slugs: dict[int, str] = {}
+    for p in Paper.objects.values("id", "slug", "title"):
+        nid = papers[p["id"]] = node_id("paper", p["slug"])
+        paper_slugs[p["id"]] = p["slug"]
+        g.add_node(nid, kind="paper", label=p["title"], slug=p["slug"], url=paper_url(slug=p["slug"]))
+
+    sections: dict[int, str] = {}
+    rows = Section.objects.values_list("id", "paper_id", "key", "number", "title", "page_start", "parent_id")
+    parents = []
+    for sid, pid, key, number, title, page, parent_id in rows.iterator(chunk_size=5000):
+        slug = paper_slugs[pid]
+        nid = sections[sid] = node_id("section", slug, key)
+        g.add_node(nid, kind="section", label=f"§{number} {title}" if number else title, paper=slug, key=key,
+                   number=number, page=page, url=section_url(slug=slug, key=key))
+        parents.append((sid, pid, parent_id))
+    for sid, pid, parent_id in parents:
+        parent = sections.get(parent_id) if parent_id else papers[pid]
+        g.add_edge(parent or papers[pid], sections[sid], key="contains", type="contains", weight=1.0)
+
+    mentions = Mention.objects.values_list("concept_id", "section_id", "note_id", "count", "defines", "score")
+    for concept_id, section_id, note_id, count, defines, score in mentions.iterator(chunk_size=10000):
+        source = sections.get(section_id) if section_id else notes.get(note_id)
+        if source:
+            kind = "defines" if defines else "mentions"
+            g.add_edge(source, concepts[concept_id], key=kind, type=kind, weight=mention_weight(count, defines),
+                       count=count, score=float(score))
+
+    for source_id, note_id, concept_id, section_id in NoteLink.objects.values_list(
+        "source_id", "target_note_id", "target_concept_id", "target_section_id"
+    ):
+        if section_id and section_id in sections:
+            g.add_edge(notes[source_id], sections[section_id], key="cites", type="cites", weight=1.0)
+        elif note_id and note_id in notes:
+            g.add_edge(notes[source_id], notes[note_id], key="links-to", type="links-to", weight=1.0)
+        elif concept_id:
+            g.add_edge(notes[source_id], concepts[concept_id], key="links-to", type="links-to", weight=1.0)
+
+    questions: dict[int, str] = {}
+    for q in Question.objects.values("id", "text", "lang", "note_id"):
+        nid = questions[q["id"]] = node_id("question", q["id"])
+        g.add_node(nid, kind="question", label=q["text"], lang=q["lang"], url=question_url(pk=q["id"]))
+        if q["note_id"]:
+            g.add_edge(nid, notes[q["note_id"]], key="answered-by", type="answered-by", weight=1.0)
+    for qid, cid in Question.concepts.through.objects.values_list("question_id", "concept_id"):
+        g.add_edge(questions[qid], concepts[cid], key="about", type="about", weight=1.0)
+    for qid, sid in Question.sections.through.objects.values_list("question_id", "section_id"):
+        g.add_edge(questions[qid], sections[sid], key="answered-by", type="answered-by", weight=1.0)
+    return g
+
+
+def current_graph() -> nx.MultiDiGraph:
+    """The graph for the current content version: one version query, a rebuild only when it moved."""
+    version = content_version()
+    if _cache["version"] == version and _cache["graph"] is not None:
+        return _cache["graph"]  # type: ignore[return-value]
+    with _lock:
+        if _cache["version"] != version or _cache["graph"] is None:
+            graph = build_graph()
+            graph.graph["version"] = version
+            _cache.update(version=version, graph=graph, derived={})
+    return _cache["graph"]  # type: ignore[return-value]
+
+
+def derived(name: str, compute):
+    """A value computed from the current graph, cached alongside it (PageRank, communities, ...)."""
+    graph = current_graph()
+    store = _cache.setdefault("derived", {})
+    key = (graph.graph.get("version"), name)
+    if key not in store:  # type: ignore[operator]
+        store[key] = compute(graph)  # type: ignore[index]
+    return store[key]  # type: ignore[index]
+
+
+def clear_cache() -> None:
+    with _lock:
+        _cache.update(version=None, graph=None, derived={})

@@ -1,0 +1,202 @@
+"""The parse: open the PDF, read every page once, find headings, cut the text into sections."""
+
+import pymupdf
+
+from papers.parsing.headings import Heading, find_headings, special_headings
+from papers.parsing.layout import (
+    Line,
+    Page,
+    body_size,
+    extract_pages,
+    mark_figures,
+    mark_footnotes,
+    mark_furniture,
+    toc_pages,
+)
+from papers.parsing.metadata import extract_title_authors, find_arxiv_id
+from papers.parsing.outline import outline_headings
+from papers.parsing.text import join_lines
+from papers.parsing.types import ParsedPaper, ParsedSection, ParseError
+
+pymupdf.TOOLS.mupdf_display_errors(False)
+pymupdf.TOOLS.mupdf_display_warnings(False)
+
+MIN_CHARS_PER_PAGE = 20  # below this on average the PDF is scanned images without a text layer
+
+
+def open_pdf(data: bytes) -> pymupdf.Document:
+    if not data:
+        raise ParseError("empty file")
+    if b"%PDF-" not in data[:1024]:
+        raise ParseError("not a PDF (no %PDF- header)")
+    try:
+        doc = pymupdf.open(stream=data, filetype="pdf")
+    except Exception as exc:  # PyMuPDF raises FileDataError, RuntimeError, ValueError... for broken files
+        raise ParseError(f"not a readable PDF ({_reason(exc)})") from exc
+    if doc.needs_pass:
+        raise ParseError("encrypted PDF (password required)")
+    if doc.page_count == 0:
+        raise ParseError("PDF has no pages")
+    return doc
+
+
+def _reason(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:160] or exc.__class__.__name__
+
+
+def _read(doc: pymupdf.Document) -> tuple[list[Page], list]:
+    try:
+        pages = extract_pages(doc)
+        toc = doc.get_toc(simple=False)
+    except Exception as exc:
+        raise ParseError(f"damaged PDF ({_reason(exc)})") from exc
+    chars = sum(len(line.text) for page in pages for line in page.lines)
+    if chars < MIN_CHARS_PER_PAGE * len(pages):
+        raise ParseError("no text layer (scanned pages?); OCR it first")
+    return pages, toc
+
+
+def _merge_specials(headings: list[Heading], specials: list[Heading], stream_len: int) -> list[Heading]:
+    taken = {h.line_index for h in headings if h.line_index >= 0}
+    titles = {h.title.lower() for h in headings}
+    merged = headings + [s for s in specials if s.line_index not in taken and s.title.lower() not in titles]
+    return sorted(merged, key=lambda h: h.line_index)
+
+
+def _drop_dividers(headings: list[Heading]) -> tuple[list[Heading], set[int]]:
+    """A bare "Appendix" heading right before the first appendix section only divides; it is no section."""
+    kept, appendix_starts = [], set()
+    for k, heading in enumerate(headings):
+        nxt = headings[k + 1] if k + 1 < len(headings) else None
+        if heading.kind == "appendix" and not heading.number and nxt and nxt.line_index - heading.line_index <= 3:
+            appendix_starts.add(id(nxt))
+            continue
+        kept.append(heading)
+    return kept, appendix_starts
+
+
+def _assign_kinds(headings: list[Heading], appendix_starts: set[int]) -> None:
+    mode = "body"
+    top = "body"
+    for heading in headings:
+        title = heading.title.lower()
+        if id(heading) in appendix_starts:
+            mode = "appendix"
+        if heading.kind == "references" or (heading.level == 1 and title in ("references", "bibliography")):
+            heading.kind, mode = "references", "body"
+        elif heading.kind == "abstract":
+            pass
+        elif heading.level == 1:
+            first = heading.number.split(".")[0]
+            lettered = first.isalpha() or heading.kind == "appendix" or title.startswith("appendix")
+            heading.kind = "appendix" if lettered or mode == "appendix" else "body"
+        else:
+            heading.kind = top
+        if heading.level == 1:
+            top = heading.kind
+
+
+def _unique_numbers(headings: list[Heading]) -> None:
+    seen = set()
+    for heading in headings:
+        if heading.number in seen:
+            heading.number = ""
+        elif heading.number:
+            seen.add(heading.number)
+
+
+def build_sections(headings: list[Heading], stream: list[Line], skip_pages: set[int]) -> list[ParsedSection]:
+    sections = []
+    for k, heading in enumerate(headings):
+        start = heading.line_index + heading.lines_used
+        end = headings[k + 1].line_index if k + 1 < len(headings) else len(stream)
+        body, notes = [], []
+        for line in stream[start:end]:
+            if line.page in skip_pages:
+                continue
+            if line.role == "body":
+                body.append(line)
+            elif line.role == "footnote":
+                notes.append(line)
+        text = join_lines(body)
+        if heading.rest:
+            text = f"{heading.rest} {text}".strip()
+        # The section runs until the next heading at its level or above; its subsections are inside it.
+        stop = next((h.line_index for h in headings[k + 1 :] if h.level <= heading.level), len(stream))
+        last = next(
+            (
+                stream[i].page
+                for i in range(stop - 1, start - 1, -1)
+                if stream[i].role == "body" and stream[i].page not in skip_pages
+            ),
+            heading.page,
+        )
+        sections.append(
+            ParsedSection(
+                number=heading.number,
+                title=heading.title,
+                level=heading.level,
+                page=heading.page + 1,
+                page_end=max(last, heading.page) + 1,
+                bbox=heading.bbox,
+                text=text,
+                footnotes=join_lines(notes),
+                kind=heading.kind,
+            )
+        )
+    return sections
+
+
+def _place_unlocated(headings: list[Heading], stream: list[Line]) -> None:
+    """Outline entries whose title is not on the page go at the top of their page."""
+    first_on_page: dict[int, int] = {}
+    for index, line in enumerate(stream):
+        first_on_page.setdefault(line.page, index)
+    for heading in headings:
+        if heading.line_index < 0:
+            heading.line_index = first_on_page.get(heading.page, len(stream))
+
+
+def parse_document(data: bytes, *, filename: str = "", ignore_outline: bool = False) -> ParsedPaper:
+    doc = open_pdf(data)
+    try:
+        pages, toc = _read(doc)
+        body = body_size(pages)
+        mark_furniture(pages)
+        mark_footnotes(pages, body)
+        mark_figures(pages, body)
+        skip = toc_pages(pages)
+        stream = [line for page in pages for line in page.lines]
+        if toc and not ignore_outline:
+            headings = outline_headings(doc, stream)
+            _place_unlocated(headings, stream)
+            headings = _merge_specials(headings, special_headings(stream, body, skip), len(stream))
+            source = "outline"
+        else:
+            headings = find_headings(pages, stream, body, skip)
+            source = "layout"
+        headings, appendix_starts = _drop_dividers(headings)
+        _assign_kinds(headings, appendix_starts)
+        _unique_numbers(headings)
+        sections = build_sections(headings, stream, skip)
+        first_heading = next((h.line_index for h in headings if h.page == 0), None)
+        first_page_lines = len(pages[0].lines)
+        stop = first_heading if first_heading is not None and first_heading < first_page_lines else first_page_lines
+        title, authors = extract_title_authors(pages[0], stop)
+        abstract = next((s.text for s in sections if s.kind == "abstract"), "")
+        arxiv_id = find_arxiv_id(doc, pages)
+        return ParsedPaper(
+            title=title,
+            authors=authors,
+            abstract=abstract,
+            arxiv_id=arxiv_id,
+            pages=len(pages),
+            sections=sections,
+            outline_source=source,
+        )
+    except ParseError:
+        raise
+    except Exception as exc:  # a PyMuPDF failure deep inside a page still becomes one clear line
+        raise ParseError(f"damaged PDF ({_reason(exc)})") from exc
+    finally:
+        doc.close()

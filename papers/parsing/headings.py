@@ -1,0 +1,261 @@
+"""Headings from the page layout alone.
+
+A heading is a line that (1) starts with a section number (`3`, `3.2`, `A.1.1`, `Appendix B`),
+(2) is set apart from body text by weight or size, and (3) fits the numbering of the headings
+around it. Styles are compared per depth, so a bold numbered list item or a bold table cell that
+happens to start with a number falls out, and the numbering is checked as a chain (`4.3` must
+follow `4.2` or `4`), so stray matches cannot break the sequence. Unnumbered front and back matter
+(Abstract, References, Appendix, ...) is recognised by name and style.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from papers.parsing.layout import DOT_LEADER, Line, Page
+
+HEADING = re.compile(
+    r"^(?:(?:Appendix|APPENDIX)\s+(?P<app>[A-Z](?:\.\d{1,2}){0,3})|(?P<num>\d{1,2}(?:\.\d{1,2}){0,4}|[A-Z](?:\.\d{1,2}){0,4}))"
+    r"(?P<dot>[.:])?\s+(?P<title>[^\W\d_].*)$"
+)
+CAPTION = re.compile(r"^(?:Figure|Fig\.|Table|Algorithm|Listing|Equation)\s*\d", re.IGNORECASE)
+TRAILING_PAGE = re.compile(r"\s\d{1,3}$")
+SPECIAL = {
+    "abstract": "abstract",
+    "references": "references",
+    "bibliography": "references",
+    "reference": "references",
+    "acknowledgments": "body",
+    "acknowledgements": "body",
+    "acknowledgment": "body",
+    "acknowledgement": "body",
+    "appendix": "appendix",
+    "appendices": "appendix",
+}
+
+
+@dataclass
+class Heading:
+    number: str
+    title: str
+    level: int
+    line_index: int  # index in the document's line stream
+    lines_used: int  # how many stream lines the heading occupies (wrapped titles)
+    page: int  # 0-based
+    bbox: tuple[float, float, float, float]
+    size: float
+    bold: bool
+    rest: str = ""  # body text that follows a run-in heading on its own line
+    kind: str = "body"
+
+
+def parts(number: str) -> list:
+    return [int(p) if p.isdigit() else p for p in number.split(".")]
+
+
+def _successor(prev, cur) -> float | None:
+    """Score of `cur` following `prev` at the same depth: 1 for the next, less for a small skip."""
+    if isinstance(prev, int) and isinstance(cur, int):
+        step = cur - prev
+    elif isinstance(prev, str) and isinstance(cur, str):
+        step = ord(cur) - ord(prev)
+    else:
+        return None
+    return {1: 1.0, 2: 0.4}.get(step)
+
+
+def transition(prev: list, cur: list) -> float | None:
+    """How well heading number `cur` follows `prev` (None: impossible)."""
+    depth = len(cur)
+    if depth > len(prev) + 1:
+        return None
+    if depth == len(prev) + 1:
+        if cur[:-1] != prev:
+            return None
+        return {1: 1.0, "A": 1.0, 2: 0.4}.get(cur[-1])
+    if cur[: depth - 1] != prev[: depth - 1]:
+        return None
+    if depth == 1 and isinstance(prev[0], int) and cur[0] == "A":
+        return 1.0  # the appendix starts
+    return _successor(prev[depth - 1], cur[-1])
+
+
+def _start_score(cur: list) -> float | None:
+    if cur in ([1], ["A"]):
+        return 1.0
+    if len(cur) == 1 and isinstance(cur[0], int) and cur[0] <= 3:
+        return 0.3
+    return None
+
+
+def best_chain(candidates: list[Heading]) -> list[Heading]:
+    """The highest-scoring subsequence whose numbers follow each other as section numbers do."""
+    n = len(candidates)
+    nums = [parts(c.number) for c in candidates]
+    score: list[float] = [0.0] * n
+    back: list[int] = [-1] * n
+    for j in range(n):
+        start = _start_score(nums[j])
+        score[j], back[j] = (start, -1) if start is not None else (float("-inf"), -1)
+        for i in range(j):
+            if score[i] == float("-inf"):
+                continue
+            step = transition(nums[i], nums[j])
+            if step is not None and score[i] + step > score[j]:
+                score[j], back[j] = score[i] + step, i
+    if not n or max(score) == float("-inf"):
+        return []
+    j = max(range(n), key=lambda k: (score[k], k))
+    chain = []
+    while j != -1:
+        chain.append(candidates[j])
+        j = back[j]
+    return chain[::-1]
+
+
+def _clean_title(title: str) -> str:
+    title = re.sub(r"\s+", " ", title).strip()
+    return title.rstrip(" .:")
+
+
+def _styled(line: Line, body: float) -> tuple[str, float] | None:
+    """The heading-styled leading text of a line (bold run or the whole line if larger), or None."""
+    lead, size, count = line.lead()
+    if count == len(line.spans) or (lead and len(lead) >= 0.98 * len(line.text)):
+        return line.text, max(size, line.size)
+    if lead and HEADING.match(lead):
+        return lead, size
+    if line.size >= body * 1.12 and not line.bold:
+        return line.text, line.size
+    return None
+
+
+def _continuation(stream: list[Line], i: int, head: Line) -> int:
+    """How many following lines continue a wrapped heading title."""
+    used = 0
+    prev = head
+    for nxt in stream[i + 1 : i + 3]:
+        if (
+            nxt.page != head.page
+            or not nxt.bold
+            or abs(nxt.size - head.size) > 0.3
+            or nxt.y0 - prev.y1 > 0.6 * head.size
+            or nxt.x0 < head.x0 - 2
+            or HEADING.match(nxt.text)
+            or prev.text.endswith((".", ":"))
+        ):
+            break
+        used += 1
+        prev = nxt
+    return used
+
+
+def numbered_candidates(stream: list[Line], body: float, skip_pages: set[int]) -> list[Heading]:
+    found = []
+    for i, line in enumerate(stream):
+        if line.role != "body" or line.page in skip_pages or len(line.text) > 220:
+            continue
+        if not HEADING.match(line.text):
+            continue
+        styled = _styled(line, body)
+        if styled is None:
+            continue
+        text, size = styled
+        match = HEADING.match(text)
+        if match is None or size < body * 0.95:
+            continue
+        number = match["app"] or match["num"]
+        title = match["title"]
+        if DOT_LEADER.search(title) or CAPTION.match(title) or (text == line.text and TRAILING_PAGE.search(title)):
+            continue
+        if sum(ch.isalpha() for ch in title) < 0.5 * len(title.replace(" ", "")):
+            continue
+        rest = line.text[len(text) :].strip() if text != line.text else ""
+        used = 0 if rest else _continuation(stream, i, line)
+        x1, y1 = line.x1, line.y1
+        for extra in stream[i + 1 : i + 1 + used]:
+            joiner = "" if title.endswith("-") else " "
+            title = f"{title}{joiner}{extra.text}"
+            x1, y1 = max(x1, extra.x1), extra.y1
+        title = _clean_title(title)
+        if len(title.split()) > 25 or title.endswith(","):
+            continue
+        heading = Heading(
+            number=number,
+            title=title,
+            level=len(number.split(".")),
+            line_index=i,
+            lines_used=1 + used,
+            page=line.page,
+            bbox=(round(line.x0, 1), round(line.y0, 1), round(x1, 1), round(y1, 1)),
+            size=round(size * 2) / 2,
+            bold=line.bold or bool(rest),
+            rest=rest,
+        )
+        found.append(heading)
+    return found
+
+
+def consistent_styles(candidates: list[Heading]) -> list[Heading]:
+    """Keep candidates whose size matches most headings of their depth, and that are not out-sized by deeper ones."""
+    by_depth: dict[int, Counter] = {}
+    for c in candidates:
+        by_depth.setdefault(c.level, Counter())[c.size] += 1
+    modes = {depth: counter.most_common(1)[0][0] for depth, counter in by_depth.items()}
+    return [c for c in candidates if abs(c.size - modes[c.level]) <= 0.6]
+
+
+def special_headings(stream: list[Line], body: float, skip_pages: set[int]) -> list[Heading]:
+    """Abstract, References, Acknowledgments, Appendix: unnumbered, known by name and set as headings."""
+    found = []
+    for i, line in enumerate(stream):
+        if line.role != "body" or line.page in skip_pages or len(line.text) > 40:
+            continue
+        key = re.sub(r"[^a-z]", "", line.text.lower())
+        if key not in SPECIAL:
+            continue
+        if not (line.bold or line.size >= body * 1.12):
+            continue
+        title = _clean_title(line.text)
+        found.append(
+            Heading("", title, 1, i, 1, line.page, line.bbox, line.size, line.bold, kind=SPECIAL[key])
+        )
+    return found
+
+
+def styled_headings(stream: list[Line], body: float, skip_pages: set[int]) -> list[Heading]:
+    """For documents without numbered headings: short, standalone lines larger or bolder than body text."""
+    found = []
+    for i, line in enumerate(stream):
+        if line.role != "body" or line.page in skip_pages or len(line.text) > 120 or len(line.text) < 3:
+            continue
+        larger = line.size >= body * 1.12
+        if not (larger or (line.bold and line.size >= body * 0.97)):
+            continue
+        if CAPTION.match(line.text) or line.text.endswith((".", ",", ":")) or not line.text[0].isalpha():
+            continue
+        prev = stream[i - 1] if i else None
+        if prev is not None and prev.page == line.page and line.y0 - prev.y1 < 0.3 * body and not larger:
+            continue  # glued to the text above: a bold phrase inside a paragraph or table
+        size = round(line.size * 2) / 2
+        found.append(Heading("", _clean_title(line.text), 1, i, 1, line.page, line.bbox, size, line.bold))
+    sizes = sorted({(h.size, h.bold) for h in found}, reverse=True)
+    rank = {style: min(index + 1, 3) for index, style in enumerate(sizes)}
+    for heading in found:
+        heading.level = rank[(heading.size, heading.bold)]
+    return found
+
+
+def find_headings(pages: list[Page], stream: list[Line], body: float, skip_pages: set[int]) -> list[Heading]:
+    candidates = consistent_styles(numbered_candidates(stream, body, skip_pages))
+    chain = best_chain(candidates)
+    special = special_headings(stream, body, skip_pages)
+    if len(chain) < 2:
+        chain = styled_headings(stream, body, skip_pages)
+        taken = {h.line_index for h in chain}
+        chain += [s for s in special if s.line_index not in taken]
+    else:
+        taken = {h.line_index for h in chain}
+        chain += [s for s in special if s.line_index not in taken]
+    chain.sort(key=lambda h: h.line_index)
+    return chain

@@ -1,0 +1,247 @@
+"""Page layout: every page extracted once into `Line`s in reading order, page furniture removed.
+
+One `page.get_text("dict")` call per page is the only PyMuPDF work; everything else is plain Python
+over its spans, kept to one pass per line because the parse must stay within a few times the cost
+of bare text extraction.
+"""
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pymupdf
+
+# Whitespace kept as printed; no images (we never look at them); clip to the page's media box.
+TEXT_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
+
+NUMBER_TOKEN = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,4}|[A-Z](?:\.\d{1,2}){0,4})\.?$")
+DIGITS = re.compile(r"\d+")
+ROMAN_OR_INT = re.compile(r"^(?:\d{1,4}|[ivxlc]{1,6})$", re.IGNORECASE)
+DOT_LEADER = re.compile(r"(?:\.\s?){4,}")
+
+
+@dataclass(slots=True)
+class Line:
+    """One printed line: text, box, dominant style, and the spans it came from."""
+
+    page: int  # 0-based
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+    size: float  # size of the span carrying most characters
+    bold: bool  # most characters bold
+    spans: list = field(repr=False)  # (text, size, bold, flags) tuples
+    role: str = "body"  # body, footnote, furniture, figure
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return (round(self.x0, 1), round(self.y0, 1), round(self.x1, 1), round(self.y1, 1))
+
+    def lead(self) -> tuple[str, float, int]:
+        """The leading run of bold spans: its text, its largest size, how many spans it takes."""
+        parts, size, count = [], 0.0, 0
+        for text, span_size, bold, _flags in self.spans:
+            if not bold and text.strip():
+                break
+            parts.append(text)
+            size = max(size, span_size) if text.strip() else size
+            count += 1
+        return "".join(parts).strip(), size, count
+
+
+@dataclass(slots=True)
+class Page:
+    number: int  # 0-based
+    width: float
+    height: float
+    lines: list[Line]
+    two_column: bool = False
+
+
+def normalise(text: str) -> str:
+    """NFKC (ligatures, math alphanumerics, full-width forms) and no invisible characters."""
+    text = unicodedata.normalize("NFKC", text)
+    return text.replace("\u00ad", "").replace("\u200b", "").replace("\ufffd", "")
+
+
+def _is_bold(span: dict) -> bool:
+    return bool(span["flags"] & 16) or "Bold" in span["font"] or "Semibold" in span["font"]
+
+
+def _make_line(page_no: int, raw: dict) -> Line | None:
+    spans = []
+    weight: Counter = Counter()
+    bold_chars = chars = 0
+    for span in raw["spans"]:
+        text = span["text"]
+        stripped = len(text.strip())
+        bold = _is_bold(span)
+        spans.append((text, span["size"], bold, span["flags"]))
+        if stripped:
+            chars += stripped
+            weight[round(span["size"], 1)] += stripped
+            if bold:
+                bold_chars += stripped
+    if not chars:
+        return None
+    x0, y0, x1, y1 = raw["bbox"]
+    text = normalise("".join(s[0] for s in spans)).strip()
+    return Line(page_no, x0, y0, x1, y1, text, weight.most_common(1)[0][0], bold_chars * 2 > chars, spans)
+
+
+def _merge_rows(lines: list[Line]) -> list[Line]:
+    """Join fragments printed on one row: a section number set apart from its title, split words."""
+    lines.sort(key=lambda line: (round((line.y0 + line.y1) / 2), line.x0))
+    merged: list[Line] = []
+    for line in lines:
+        if merged:
+            prev = merged[-1]
+            overlap = min(prev.y1, line.y1) - max(prev.y0, line.y0)
+            gap = line.x0 - prev.x1
+            same_row = overlap > 0.6 * min(prev.y1 - prev.y0, line.y1 - line.y0)
+            number_gap = NUMBER_TOKEN.match(prev.text) and gap < 2.5 * prev.size and prev.bold == line.bold
+            if same_row and gap >= -1 and (gap < 0.25 * prev.size or number_gap):
+                joiner = "" if gap < 0.1 * prev.size else " "
+                prev.text = f"{prev.text}{joiner}{line.text}"
+                prev.spans = prev.spans + ([(" ", prev.size, prev.bold, 0)] if joiner else []) + line.spans
+                prev.x1, prev.y0, prev.y1 = line.x1, min(prev.y0, line.y0), max(prev.y1, line.y1)
+                if len(line.text) > len(prev.text) // 2:
+                    prev.size = max(prev.size, line.size)
+                continue
+        merged.append(line)
+    return merged
+
+
+def _reading_order(page: Page) -> None:
+    """Sort lines top to bottom, and on two-column pages left column before right within each band."""
+    lines, mid = page.lines, page.width / 2
+    left = [ln for ln in lines if ln.x1 <= mid + 4]
+    right = [ln for ln in lines if ln.x0 >= mid - 4]
+    total = sum(len(ln.text) for ln in lines) or 1
+    right_chars = sum(len(ln.text) for ln in right)
+    left_chars = sum(len(ln.text) for ln in left)
+    if right_chars > 0.2 * total and left_chars > 0.2 * total and len(right) >= 8:
+        starts = Counter(round(ln.x0 / 3) for ln in right)
+        page.two_column = starts.most_common(1)[0][1] >= 0.4 * len(right)
+    if not page.two_column:
+        lines.sort(key=lambda ln: (round(ln.y0), ln.x0))
+        return
+    ordered: list[Line] = []
+    band_left: list[Line] = []
+    band_right: list[Line] = []
+    for line in sorted(lines, key=lambda ln: (ln.y0, ln.x0)):
+        if line.x1 <= mid + 4:
+            band_left.append(line)
+        elif line.x0 >= mid - 4:
+            band_right.append(line)
+        else:  # spans both columns: closes the band above it
+            ordered += band_left + band_right + [line]
+            band_left, band_right = [], []
+    page.lines = ordered + band_left + band_right
+
+
+def extract_pages(doc: pymupdf.Document) -> list[Page]:
+    pages = []
+    for page in doc:
+        lines = []
+        for block in page.get_text("dict", flags=TEXT_FLAGS)["blocks"]:
+            for raw in block.get("lines", ()):
+                if raw["dir"][1] != 0:  # rotated margin stamps (arXiv id) are read separately
+                    continue
+                line = _make_line(page.number, raw)
+                if line is not None:
+                    lines.append(line)
+        rect = page.rect
+        result = Page(page.number, rect.width, rect.height, _merge_rows(lines))
+        _reading_order(result)
+        pages.append(result)
+    return pages
+
+
+def body_size(pages: list[Page]) -> float:
+    """The font size carrying most characters: the body text size."""
+    weight: Counter = Counter()
+    for page in pages:
+        for line in page.lines:
+            weight[round(line.size * 2) / 2] += len(line.text)
+    return weight.most_common(1)[0][0] if weight else 10.0
+
+
+def _furniture_key(text: str) -> str:
+    return DIGITS.sub("#", text.lower()).strip()
+
+
+def mark_furniture(pages: list[Page]) -> None:
+    """Running headers, footers and page numbers: text in the top or bottom margin repeated across pages."""
+    margin_lines = []
+    counts: Counter = Counter()
+    for page in pages:
+        top, bottom = page.height * 0.08, page.height * 0.92
+        seen = set()
+        for line in page.lines:
+            if line.y1 <= top or line.y0 >= bottom:
+                margin_lines.append(line)
+                key = _furniture_key(line.text)
+                if key not in seen:
+                    seen.add(key)
+                    counts[key] += 1
+    threshold = max(3, len(pages) // 4)
+    for line in margin_lines:
+        if ROMAN_OR_INT.match(line.text) or counts[_furniture_key(line.text)] >= threshold:
+            line.role = "furniture"
+    for page in pages:
+        page.lines = [line for line in page.lines if line.role != "furniture"]
+
+
+def _footnote_start(line: Line, body: float) -> bool:
+    """A small marker (1, *, †) followed by footnote-sized text, not a row of tiny figure labels."""
+    spans = [s for s in line.spans if s[0].strip()]
+    if len(spans) < 2 or line.size < body * 0.75:
+        return False
+    marker, text = spans[0], spans[1]
+    mark = marker[0].strip()
+    return (
+        marker[1] < body * 0.8
+        and (mark.isdigit() and len(mark) <= 2 or mark[:1] in "*†‡§¶")
+        and text[1] >= body * 0.75
+        and any(ch.isalpha() for ch in text[0])
+    )
+
+
+def mark_footnotes(pages: list[Page], body: float) -> None:
+    """Footnotes: the small-print block at a page's foot that starts with a marker (1, *, †)."""
+    for page in pages:
+        lines = page.lines
+        start = None
+        for i in range(len(lines) - 1, -1, -1):
+            line = lines[i]
+            if line.y0 < page.height * 0.55 or line.size > body * 0.95:
+                break
+            if _footnote_start(line, body):
+                start = i
+        if start is not None:
+            for line in lines[start:]:
+                if line.y0 >= lines[start].y0 - 1:
+                    line.role = "footnote"
+
+
+def mark_figures(pages: list[Page], body: float) -> None:
+    """Text drawn inside figures (axis ticks, legends) is much smaller than body text; keep it out."""
+    for page in pages:
+        for line in page.lines:
+            if line.role == "body" and line.size < body * 0.72:
+                line.role = "figure"
+
+
+def toc_pages(pages: list[Page]) -> set[int]:
+    """Pages of a printed table of contents: dot leaders or right-aligned page numbers on many rows."""
+    found = set()
+    for page in pages:
+        leaders = sum(1 for line in page.lines if DOT_LEADER.search(line.text))
+        titled = any(line.text.strip().lower() in ("contents", "table of contents") for line in page.lines[:5])
+        if leaders >= 5 or (titled and leaders >= 1):
+            found.add(page.number)
+    return found

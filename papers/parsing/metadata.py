@@ -1,0 +1,62 @@
+"""Title, authors and arXiv id as printed on the first page (these reports carry no PDF metadata)."""
+
+import re
+
+import pymupdf
+
+from papers.parsing.layout import Line, Page
+
+ARXIV = re.compile(r"arXiv\s*:\s*(\d{4}\.\d{4,5})(?:v\d+)?", re.IGNORECASE)
+EMAIL_OR_URL = re.compile(r"@|https?://|www\.", re.IGNORECASE)
+AFFILIATION = re.compile(
+    r"\b(?:University|Institute|Laborator(?:y|ies)|Department|School|College|Inc\.|Ltd|Corporation|Academy)\b"
+)
+MARKERS = re.compile(r"[\d*†‡§¶♠♣♡♢]+$")
+SPLIT_AUTHORS = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
+
+
+def title_lines(first: Page, stop: int) -> list[Line]:
+    """The largest text above the first heading: the title, possibly wrapped."""
+    top = [line for line in first.lines[:stop] if line.role == "body" and len(line.text) > 2]
+    if not top:
+        return []
+    biggest = max(line.size for line in top)
+    start = next(i for i, line in enumerate(top) if line.size >= biggest - 0.3)
+    lines = [top[start]]
+    for line in top[start + 1 :]:
+        if line.size < biggest - 0.8 or line.y0 - lines[-1].y1 > line.size:
+            break
+        lines.append(line)
+    return lines
+
+
+def extract_title_authors(first: Page, stop: int) -> tuple[str, list[str]]:
+    titles = title_lines(first, stop)
+    if not titles:
+        return "", []
+    title = " ".join(line.text for line in titles)
+    title = re.sub(r"\s+", " ", title).strip()
+    after = [line for line in first.lines[:stop] if line.y0 >= titles[-1].y1 - 1 and line.role == "body"]
+    authors: list[str] = []
+    for line in after:
+        if len(authors) > 200 or len(line.text) > 300:
+            break
+        if EMAIL_OR_URL.search(line.text) or AFFILIATION.search(line.text):
+            continue
+        if line.text.lower().startswith(("abstract", "correspond", "equal contribution")):
+            break
+        for name in SPLIT_AUTHORS.split(line.text):
+            name = MARKERS.sub("", name).strip(" ,*")
+            if name and any(ch.isalpha() for ch in name) and len(name.split()) <= 5:
+                authors.append(name)
+    return title, authors
+
+
+def find_arxiv_id(doc: pymupdf.Document, pages: list[Page]) -> str:
+    """An arXiv id printed on the first page, including the rotated stamp in the margin."""
+    if not len(doc):
+        return ""
+    match = ARXIV.search(doc[0].get_text("text"))
+    if match is None and pages:
+        match = next((m for line in pages[0].lines if (m := ARXIV.search(line.text))), None)
+    return match.group(1) if match else ""

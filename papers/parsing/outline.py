@@ -1,0 +1,76 @@
+"""Headings from the embedded outline, with the printed numbers the outline leaves out.
+
+Each outline entry gives a title, a level and a page (and usually a target point). The heading is
+located on that page by its title; the number printed before it (`2.1.2.`, `B.`, `Appendix C`) is
+read from the same line.
+"""
+
+import re
+
+import pymupdf
+
+from papers.parsing.headings import HEADING, Heading
+from papers.parsing.layout import Line
+
+WORDS = re.compile(r"[^\W_]+")
+
+
+def words(text: str) -> str:
+    return " ".join(WORDS.findall(text.lower()))
+
+
+def _locate(title: str, lines: list[tuple[int, Line]], target_y: float | None) -> tuple[int, Line, str, int] | None:
+    """The line holding `title`: (stream index, line, number, lines the title wraps over)."""
+    want = words(title)
+    if not want:
+        return None
+    best = None
+    for pos, (index, line) in enumerate(lines):
+        match = HEADING.match(line.text)
+        number = (match["app"] or match["num"]) if match else ""
+        body = words(match["title"]) if match else words(line.text)
+        if not body:
+            continue
+        used, joined = 1, body
+        if body != want and not body.startswith(want):
+            if not want.startswith(body) or len(body) < min(len(want), 12):
+                continue
+            while len(joined) < len(want) and pos + used < len(lines) and used < 3:
+                joined = f"{joined} {words(lines[pos + used][1].text)}"
+                used += 1
+            if not joined.startswith(want):
+                continue
+        distance = abs(line.y0 - target_y) if target_y is not None else 0.0
+        rank = (0 if number else 1, distance)
+        if best is None or rank < best[0]:
+            best = (rank, (index, line, number, used))
+    return best[1] if best else None
+
+
+def outline_headings(doc: pymupdf.Document, stream: list[Line]) -> list[Heading]:
+    """One heading per outline entry, in document order; numbers recovered from the page text."""
+    by_page: dict[int, list[tuple[int, Line]]] = {}
+    for index, line in enumerate(stream):
+        if line.role == "body":
+            by_page.setdefault(line.page, []).append((index, line))
+    headings = []
+    for entry in doc.get_toc(simple=False):
+        level, title, page_no = entry[0], entry[1].strip(), entry[2] - 1
+        dest = entry[3] if len(entry) > 3 else {}
+        target_y = None
+        point = dest.get("to") if isinstance(dest, dict) else None
+        if point is not None and 0 <= page_no < len(doc):
+            target_y = doc[page_no].rect.height - point.y
+        found = None
+        for candidate_page in (page_no, page_no + 1, page_no - 1):
+            found = _locate(title, by_page.get(candidate_page, []), target_y if candidate_page == page_no else None)
+            if found:
+                break
+        if found is None:
+            headings.append(Heading("", re.sub(r"\s+", " ", title), level, -1, 0, max(page_no, 0), None, 0.0, False))
+            continue
+        index, line, number, used = found
+        headings.append(
+            Heading(number, re.sub(r"\s+", " ", title), level, index, used, line.page, line.bbox, line.size, line.bold)
+        )
+    return headings

@@ -1,0 +1,89 @@
+"""From hits to mentions: one summary a concept a text, with its context, defining flag and score."""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from kg.linking.matcher import Hit, Matcher
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|[。！？；\n]")
+_WORD = re.compile(r"[A-Za-z0-9]+|[\u3400-\u9fff]")
+# "Multi-head Latent Attention (MLA)", "多头潜在注意力（MLA）": a full name introducing its acronym.
+_ACRONYM_AFTER = r"\s*[\(（]\s*{}s?\s*[\)）,;，；]"
+CONTEXT_CHARS = 300
+
+
+@dataclass
+class MentionSummary:
+    key: str
+    count: int = 0
+    first_offset: int = 0
+    context: str = ""
+    defines: bool = False
+    score: float = 0.0
+    offsets: list[int] = field(default_factory=list)
+
+
+def sentence_around(text: str, start: int, end: int | None = None, *, limit: int = CONTEXT_CHARS) -> str:
+    """The sentence holding text[start:end], whitespace collapsed, clipped to `limit` characters."""
+    end = start if end is None else end
+    left = 0
+    for m in _SENTENCE_END.finditer(text, max(0, start - limit), start):
+        left = m.end()
+    right_match = _SENTENCE_END.search(text, end, min(len(text), end + limit))
+    right = right_match.end() if right_match else min(len(text), end + limit)
+    left = max(left, start - limit)
+    sentence = " ".join(text[left:right].split())
+    if len(sentence) > limit:
+        sentence = sentence[:limit - 1] + "…"
+    return sentence
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def density(count: int, words: int) -> float:
+    """Mentions per 100 words, smoothed so a two-line section naming a concept once is not 'all about it'."""
+    return round(100.0 * count / (words + 150), 4)
+
+
+def introduces_acronym(text: str, hit: Hit, acronym: str) -> bool:
+    if not acronym or hit.text == acronym or hit.name == acronym:
+        return False
+    return re.match(_ACRONYM_AFTER.format(re.escape(acronym)), text[hit.end:hit.end + len(acronym) + 8]) is not None
+
+
+def summarise(
+    matcher: Matcher,
+    text: str,
+    *,
+    heading: str = "",
+    acronyms: dict[str, str] | None = None,
+    hits: Iterable[Hit] | None = None,
+) -> dict[str, MentionSummary]:
+    """Every concept named in `text` (or `hits` already found in it), keyed by concept key.
+
+    A concept is *defined* when `heading` names it or the text introduces its acronym.
+    """
+    acronyms = acronyms or {}
+    found: dict[str, MentionSummary] = {}
+    for hit in matcher.find(text) if hits is None else hits:
+        summary = found.get(hit.key)
+        if summary is None:
+            summary = found[hit.key] = MentionSummary(hit.key, first_offset=hit.start,
+                                                     context=sentence_around(text, hit.start, hit.end))
+        summary.count += 1
+        summary.offsets.append(hit.start)
+        if not summary.defines and introduces_acronym(text, hit, acronyms.get(hit.key, "")):
+            summary.defines = True
+    if heading:
+        for hit in matcher.find(heading):
+            summary = found.get(hit.key)
+            if summary is None:
+                summary = found[hit.key] = MentionSummary(hit.key, count=0, context=" ".join(heading.split()))
+            summary.defines = True
+    words = word_count(text)
+    for summary in found.values():
+        summary.score = density(max(summary.count, 1), words)
+    return found

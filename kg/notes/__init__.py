@@ -1,0 +1,1 @@
+"""Notes: reading note files (front matter), [[wikilinks]], rendering Markdown to safe HTML."""

@@ -1,0 +1,162 @@
+"""Markdown to safe HTML: CommonMark with tables, footnotes, task lists, highlighted code,
+math for KaTeX, heading ids, [[wikilinks]] and images stored with the note.
+
+`render_markdown` is pure (text, resolver, attachments in; HTML and the links it found out);
+every result passes `sanitise` before it is returned.
+"""
+
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_inline import StateInline
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+from pygments import highlight as pygments_highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+from kg.notes.sanitise import safe_url, sanitise
+from kg.notes.wikilinks import WIKILINK, NoteRef, Resolution, Resolver, WikiLink, heading_id, parse_inner
+
+HIGHLIGHT_MAX_CHARS = 20_000  # larger blocks are shown plain: highlighting them costs more than it helps
+_FORMATTER = HtmlFormatter(nowrap=True)
+
+
+@dataclass
+class RenderedLink:
+    link: WikiLink
+    resolution: Resolution
+
+
+@dataclass
+class Rendered:
+    html: str
+    links: list[RenderedLink] = field(default_factory=list)
+    broken_images: list[str] = field(default_factory=list)
+
+    @property
+    def broken(self) -> list[RenderedLink]:
+        return [item for item in self.links if item.resolution.broken]
+
+
+def _highlight(code: str, lang: str, _attrs) -> str:
+    if not lang or len(code) > HIGHLIGHT_MAX_CHARS:
+        return ""
+    try:
+        lexer = get_lexer_by_name(lang.split()[0], stripnl=False)
+    except ClassNotFound:
+        return ""
+    return pygments_highlight(code, lexer, _FORMATTER)
+
+
+def _math(content: str, options: dict) -> str:
+    # KaTeX's auto-render finds these delimiters; the TeX itself stays escaped text.
+    return rf"\[{escapeHtml(content)}\]" if options.get("display_mode") else rf"\({escapeHtml(content)}\)"
+
+
+def _wikilink_rule(state: StateInline, silent: bool) -> bool:
+    src, pos = state.src, state.pos
+    if src[pos] not in "![" or not (src.startswith("[[", pos) or src.startswith("![[", pos)):
+        return False
+    match = WIKILINK.match(src, pos)
+    if match is None:
+        return False
+    if not silent:
+        target, anchor, display = parse_inner(match.group(2))
+        token = state.push("wikilink", "", 0)
+        token.meta = {"link": WikiLink(match.group(), target, anchor, display, -1, -1, bool(match.group(1)))}
+    state.pos = match.end()
+    return True
+
+
+def _render_wikilink(renderer, tokens, idx, options, env) -> str:
+    link: WikiLink = tokens[idx].meta["link"]
+    if link.embed:
+        return _render_image_src(link.target, link.display or link.target, env)
+    resolver: Resolver | None = env.get("resolver")
+    resolution = resolver.resolve(link, source=env.get("source")) if resolver else Resolution("", reason="no resolver")
+    env["links"].append(RenderedLink(link, resolution))
+    text = escapeHtml(link.text)
+    if resolution.broken:
+        title = escapeHtml(f"Broken link: {resolution.reason}")
+        return f'<a class="wikilink broken" title="{title}">{text}</a>'
+    return f'<a class="wikilink {resolution.kind}" href="{escapeHtml(resolution.url)}">{text}</a>'
+
+
+def _render_image_src(src: str, alt: str, env) -> str:
+    url = attachment_url(src, env)
+    if url is None:
+        env["broken_images"].append(src)
+        return f'<span class="broken image" title="Missing image">{escapeHtml(alt or src)}</span>'
+    return f'<img src="{escapeHtml(url)}" alt="{escapeHtml(alt)}" loading="lazy">'
+
+
+def attachment_url(src: str, env) -> str | None:
+    """A relative image path becomes its attachment's URL; absolute http(s) URLs stay as they are."""
+    from urllib.parse import unquote
+
+    if safe_url(src, image=True) is None:
+        return None
+    if src.lower().startswith(("http://", "https://", "/")):
+        return src
+    key = normalise_attachment_path(unquote(src))
+    return env.get("attachments", {}).get(key)
+
+
+def normalise_attachment_path(path: str) -> str:
+    parts: list[str] = []
+    for part in path.replace("\\", "/").split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if parts:
+                parts.pop()
+            continue
+        parts.append(part)
+    return "/".join(parts)
+
+
+def _render_image(renderer, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    alt = renderer.renderInlineAsText(token.children or [], options, env)
+    return _render_image_src(str(token.attrGet("src") or ""), alt, env)
+
+
+def build_markdown() -> MarkdownIt:
+    md = (
+        MarkdownIt("commonmark", {"html": True, "highlight": _highlight, "maxNesting": 20})
+        .enable(["table", "strikethrough"])
+        .use(footnote_plugin)
+        .use(tasklists_plugin)
+        .use(dollarmath_plugin, renderer=_math, allow_digits=False, double_inline=True)
+        .use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_id)
+    )
+    md.inline.ruler.before("link", "wikilink", _wikilink_rule)
+    md.add_render_rule("wikilink", _render_wikilink)
+    md.add_render_rule("image", _render_image)
+    # $$..$$ inside a paragraph: displayed math, but a <span> so the paragraph stays valid HTML.
+    md.add_render_rule("math_inline_double", lambda self, tokens, idx, options, env: (
+        f'<span class="math display">{_math(tokens[idx].content.strip(), {"display_mode": True})}</span>'))
+    md.validateLink = lambda url: safe_url(url) is not None
+    return md
+
+
+_MD = build_markdown()
+
+
+def render_markdown(
+    text: str,
+    *,
+    resolver: Resolver | None = None,
+    source: NoteRef | None = None,
+    attachments: dict[str, str] | None = None,
+) -> Rendered:
+    """Sanitised HTML for Markdown `text`; `attachments` maps note-relative paths to URLs."""
+    env = {"resolver": resolver, "source": source, "attachments": attachments or {}, "links": [],
+           "broken_images": []}
+    html = _MD.render(text, env)
+    return Rendered(sanitise(html), env["links"], env["broken_images"])

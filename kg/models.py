@@ -205,6 +205,9 @@ class Question(models.Model):
     sections = models.ManyToManyField(
         "papers.Section", related_name="curated_questions", blank=True, help_text="Curated answering sections."
     )
+    section_refs = models.JSONField(
+        default=list, blank=True, help_text='Curated citations as written ("DeepSeek-V3 §4.2"); resolved into sections.'
+    )
 
     class Meta:
         ordering = ["chapter__number", "id"]

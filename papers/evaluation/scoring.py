@@ -7,6 +7,7 @@ NUMBERING = re.compile(r"^\s*(?:appendix\s+)?(?:\d{1,2}(?:\.\d{1,2})*|[a-z](?:\.
 NON_WORD = re.compile(r"[\W_]+")
 # Front and back matter that LaTeX outlines leave out (\section*); neither side is scored on them.
 UNSCORED_KINDS = ("abstract", "references")
+UNSCORED_TITLES = ("abstract", "references", "bibliography")
 
 
 def title_key(title: str) -> str:

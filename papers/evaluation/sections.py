@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pymupdf
 
-from papers.evaluation.scoring import UNSCORED_KINDS, Score, match_headings
+from papers.evaluation.scoring import UNSCORED_KINDS, UNSCORED_TITLES, Score, match_headings, title_key
 from papers.parsing import ParseError, parse_pdf
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
@@ -35,7 +35,8 @@ def reference_outline(pdf: Path, data: bytes, hand_made: dict[str, list[dict]]) 
     with pymupdf.open(stream=data, filetype="pdf") as doc:
         toc = doc.get_toc()
     if toc:
-        return [{"title": title, "level": level, "page": page} for level, title, page in toc], "embedded outline"
+        outline = [{"title": title, "level": level, "page": page} for level, title, page in toc]
+        return [item for item in outline if title_key(item["title"]) not in UNSCORED_TITLES], "embedded outline"
     if pdf.name in hand_made:
         return hand_made[pdf.name], "hand-made outline"
     return [], ""

@@ -246,6 +246,31 @@ def styled_headings(stream: list[Line], body: float, skip_pages: set[int]) -> li
     return found
 
 
+def unnumbered_top(stream: list[Line], body: float, skip_pages: set[int], chain: list[Heading]) -> list[Heading]:
+    """Unnumbered headings set exactly like the numbered top-level ones ("Concept Index", "Limitations")."""
+    sizes = Counter(h.size for h in chain if h.level == 1)
+    if not sizes:
+        return []
+    size = sizes.most_common(1)[0][0]
+    if size < body * 1.1:
+        return []  # top-level headings no larger than body text: bold lines alone are too ambiguous
+    taken = {h.line_index + k for h in chain for k in range(h.lines_used)}
+    first = min(h.line_index for h in chain)  # before it: title, authors, affiliations
+    found = []
+    for i, line in enumerate(stream):
+        if i <= first or i in taken or line.role != "body" or line.page in skip_pages or not line.bold:
+            continue
+        if abs(line.size - size) > 0.4 or len(line.text) > 80 or not line.text[:1].isalpha():
+            continue
+        if CAPTION.match(line.text) or line.text.endswith((".", ",", ";")) or HEADING.match(line.text):
+            continue
+        if line.text.lower() in ("contents", "table of contents"):
+            continue
+        kind = SPECIAL.get(re.sub(r"[^a-z]", "", line.text.lower()), "body")
+        found.append(Heading("", _clean_title(line.text), 1, i, 1, line.page, line.bbox, size, True, kind=kind))
+    return found
+
+
 def find_headings(pages: list[Page], stream: list[Line], body: float, skip_pages: set[int]) -> list[Heading]:
     candidates = consistent_styles(numbered_candidates(stream, body, skip_pages))
     chain = best_chain(candidates)
@@ -255,6 +280,7 @@ def find_headings(pages: list[Page], stream: list[Line], body: float, skip_pages
         taken = {h.line_index for h in chain}
         chain += [s for s in special if s.line_index not in taken]
     else:
+        chain += unnumbered_top(stream, body, skip_pages, chain)
         taken = {h.line_index for h in chain}
         chain += [s for s in special if s.line_index not in taken]
     chain.sort(key=lambda h: h.line_index)

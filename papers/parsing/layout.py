@@ -238,8 +238,11 @@ def mark_figures(pages: list[Page], body: float) -> None:
 
 def toc_pages(pages: list[Page]) -> set[int]:
     """Pages of a printed table of contents: dot leaders or right-aligned page numbers on many rows."""
-    found = set()
+    found: set[int] = set()
+    front = max(3, len(pages) // 5)  # a contents list sits at the front; dot leaders at the back are an index
     for page in pages:
+        if page.number >= front and page.number - 1 not in found:
+            break
         leaders = sum(1 for line in page.lines if DOT_LEADER.search(line.text))
         titled = any(line.text.strip().lower() in ("contents", "table of contents") for line in page.lines[:5])
         if leaders >= 5 or (titled and leaders >= 1):

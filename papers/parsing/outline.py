@@ -55,7 +55,11 @@ def outline_headings(doc: pymupdf.Document, stream: list[Line]) -> list[Heading]
             by_page.setdefault(line.page, []).append((index, line))
     headings = []
     for entry in doc.get_toc(simple=False):
-        level, title, page_no = entry[0], entry[1].strip(), entry[2] - 1
+        level, title, page_no = entry[0], " ".join(entry[1].split()), entry[2] - 1
+        printed = HEADING.match(title)  # some outlines carry the number: "2.1 Naming"
+        outline_number = ""
+        if printed:
+            outline_number, title = printed["app"] or printed["num"], printed["title"]
         dest = entry[3] if len(entry) > 3 else {}
         target_y = None
         point = dest.get("to") if isinstance(dest, dict) else None
@@ -67,10 +71,9 @@ def outline_headings(doc: pymupdf.Document, stream: list[Line]) -> list[Heading]
             if found:
                 break
         if found is None:
-            headings.append(Heading("", re.sub(r"\s+", " ", title), level, -1, 0, max(page_no, 0), None, 0.0, False))
+            headings.append(Heading(outline_number, title, level, -1, 0, max(page_no, 0), None, 0.0, False))
             continue
         index, line, number, used = found
-        headings.append(
-            Heading(number, re.sub(r"\s+", " ", title), level, index, used, line.page, line.bbox, line.size, line.bold)
-        )
+        number = number or outline_number
+        headings.append(Heading(number, title, level, index, used, line.page, line.bbox, line.size, line.bold))
     return headings

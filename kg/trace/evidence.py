@@ -1,0 +1,44 @@
+"""Evidence: the one to three sentences of a section or note that best answer the question."""
+
+from kg.trace.index import Doc, Index
+from kg.trace.query import Query
+
+MAX_SENTENCES = 3
+KEEP_RATIO = 0.6  # a further sentence must score at least this share of the best one
+
+
+def pick_evidence(query: Query, doc: Doc, index: Index) -> list[dict]:
+    scored = []
+    for position, sentence in enumerate(doc.sentences):
+        terms = set(sentence.terms)
+        value = 0.0
+        for unit in query.units:
+            hits = [weight for term, weight in unit.terms.items() if term in terms]
+            if hits:
+                value += unit.importance * max(hits)
+        if value <= 0:
+            continue
+        # Table rows and number runs match terms but answer nothing.
+        digits = sum(ch.isdigit() for ch in sentence.text)
+        if digits > 0.25 * len(sentence.text):
+            value *= 0.3
+        scored.append((value, position, sentence))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    if not scored:
+        return []
+    best = scored[0][0]
+    chosen = [item for item in scored[:MAX_SENTENCES] if item[0] >= KEEP_RATIO * best]
+    return [{"text": sentence.text, "page": page_of(doc, sentence.start)} for _, _, sentence in chosen]
+
+
+def page_of(doc: Doc, offset: int) -> int | None:
+    """The 1-based page of a character offset: by form feeds when the parser kept page
+    breaks, else by the offset's share of the section's pages."""
+    if doc.kind != "section":
+        return None
+    if "\f" in doc.text:
+        return min(doc.page_start + doc.text.count("\f", 0, offset), doc.page_end)
+    span = doc.page_end - doc.page_start + 1
+    if span <= 1 or not doc.text:
+        return doc.page_start
+    return min(doc.page_start + int(span * offset / len(doc.text)), doc.page_end)

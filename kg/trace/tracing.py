@@ -1,0 +1,134 @@
+"""Trace a question to the sections and notes that answer it: the one entry point."""
+
+from dataclasses import dataclass
+
+from kg.trace.evidence import pick_evidence
+from kg.trace.index import Index, fold_question, get_index
+from kg.trace.query import Query, build_query
+from kg.trace.rank import Scored, rank
+
+MAX_QUESTION = 1000
+MAX_TOP = 50
+CURATED_BONUS, CONFIRMED_BONUS = 1.0, 2.0
+# Answerability: the best result must cover this share of what the question names...
+MIN_COVERAGE = 0.5
+# ...and the confident ones more, or be about a recognised concept.
+CONFIDENT_COVERAGE = 0.7
+TAIL_RATIO = 0.2  # results scoring under this share of the best are noise
+
+
+class TraceInputError(ValueError):
+    """The question or the number of results asked for cannot be traced."""
+
+
+@dataclass
+class Trace:
+    question: str
+    concepts: list[str]
+    confident: bool
+    results: list[dict]
+    bank_question_id: int | None = None
+
+    def as_dict(self) -> dict:
+        return {"question": self.question, "concepts": self.concepts, "confident": self.confident,
+                "results": self.results}
+
+
+def validate(question: str | None, top) -> tuple[str, int]:
+    """The cleaned question and top, or TraceInputError with one line saying why."""
+    question = (question or "").strip()
+    if not question:
+        raise TraceInputError("the question is empty")
+    if len(question) > MAX_QUESTION:
+        raise TraceInputError(f"the question is {len(question)} characters long; the limit is {MAX_QUESTION}")
+    try:
+        top = int(top)
+    except (TypeError, ValueError):
+        raise TraceInputError(f"top must be a whole number from 1 to {MAX_TOP}, not {top!r}") from None
+    if not 1 <= top <= MAX_TOP:
+        raise TraceInputError(f"top must be from 1 to {MAX_TOP}, not {top}")
+    return question, top
+
+
+def trace_question(question: str, *, top: int = 10, bank_question_id: int | None = None,
+                   use_curated: bool = True) -> Trace:
+    """Ranked sections and notes for `question`, best first, each with its evidence.
+
+    A bank question (given, or found by its exact text) brings its curated sections and
+    users' verdicts: confirmed sections first, rejected ones dropped.
+    """
+    question, top = validate(question, top)
+    index = get_index()
+    query = build_query(question, index)
+    scored = rank(query, index)
+    if bank_question_id is None and use_curated:
+        bank_question_id = index.bank.get(fold_question(question))
+    if bank_question_id is not None and use_curated:
+        scored = _apply_curation(scored, index, bank_question_id)
+
+    curated = bool(scored) and scored[0].score >= CURATED_BONUS and bank_question_id is not None
+    best = scored[0] if scored else None
+    answerable = best is not None and (curated or best.coverage >= MIN_COVERAGE or best.concept > 0)
+    confident = answerable and (curated or best.coverage >= CONFIDENT_COVERAGE
+                                or (best.concept > 0 and best.coverage >= MIN_COVERAGE))
+    results = []
+    if answerable:
+        floor = TAIL_RATIO * best.score
+        results = [_result(item, query, index) for item in scored[:top] if item.score >= floor]
+    return Trace(question, [c.slug for c in query.concepts], confident, results, bank_question_id)
+
+
+def _apply_curation(scored: list[Scored], index: Index, question_id: int) -> list[Scored]:
+    from kg.models import Question, TraceVerdict
+
+    curated = set(Question.sections.through.objects.filter(question_id=question_id)
+                  .values_list("section_id", flat=True))
+    verdicts = {}
+    for paper_id, key, confirmed in TraceVerdict.objects.filter(question_id=question_id).values_list(
+            "paper_id", "section_key", "confirmed"):
+        verdicts[(paper_id, key)] = confirmed
+    by_doc = {item.doc: item for item in scored}
+    for section_id in curated:
+        doc_index = index.section_doc.get(section_id)
+        if doc_index is not None and doc_index not in by_doc:
+            by_doc[doc_index] = Scored(doc_index, 0.0, 0.0, 0.0, 1.0)
+    for (paper_id, key), confirmed in verdicts.items():
+        if confirmed:
+            doc_index = next((i for i, d in enumerate(index.docs)
+                              if d.kind == "section" and d.paper_id == paper_id and d.key == key), None)
+            if doc_index is not None and doc_index not in by_doc:
+                by_doc[doc_index] = Scored(doc_index, 0.0, 0.0, 0.0, 1.0)
+    kept = []
+    for doc_index, item in by_doc.items():
+        doc = index.docs[doc_index]
+        verdict = verdicts.get((doc.paper_id, doc.key)) if doc.kind == "section" else None
+        if verdict is False:
+            continue
+        if verdict:
+            item.score += CONFIRMED_BONUS
+        elif doc.kind == "section" and doc.pk in curated:
+            item.score += CURATED_BONUS
+        kept.append(item)
+    kept.sort(key=lambda s: (-s.score, s.doc))
+    return kept
+
+
+def _result(item: Scored, query: Query, index: Index) -> dict:
+    doc = index.docs[item.doc]
+    evidence = pick_evidence(query, doc, index)
+    if doc.kind == "section":
+        paper = index.papers[doc.paper_id]
+        return {
+            "kind": "section",
+            "paper": {"title": paper.title, "filename": paper.filename, "slug": paper.slug},
+            "section": {"number": doc.number, "title": doc.title, "page": doc.page_start,
+                        "page_end": doc.page_end, "key": doc.key},
+            "score": round(item.score, 4),
+            "evidence": evidence,
+        }
+    return {
+        "kind": "note",
+        "note": {"slug": doc.slug, "title": doc.title},
+        "score": round(item.score, 4),
+        "evidence": [{"text": e["text"], "page": None} for e in evidence],
+    }

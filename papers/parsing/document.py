@@ -15,7 +15,7 @@ from papers.parsing.layout import (
 )
 from papers.parsing.metadata import extract_title_authors, find_arxiv_id
 from papers.parsing.outline import outline_headings
-from papers.parsing.text import join_lines
+from papers.parsing.text import compounds, join_lines
 from papers.parsing.types import ParsedPaper, ParsedSection, ParseError
 
 pymupdf.TOOLS.mupdf_display_errors(False)
@@ -106,6 +106,7 @@ def _unique_numbers(headings: list[Heading]) -> None:
 
 
 def build_sections(headings: list[Heading], stream: list[Line], skip_pages: set[int]) -> list[ParsedSection]:
+    known = compounds(stream)
     sections = []
     for k, heading in enumerate(headings):
         start = heading.line_index + heading.lines_used
@@ -118,7 +119,7 @@ def build_sections(headings: list[Heading], stream: list[Line], skip_pages: set[
                 body.append(line)
             elif line.role == "footnote":
                 notes.append(line)
-        text = join_lines(body)
+        text = join_lines(body, known)
         if heading.rest:
             text = f"{heading.rest} {text}".strip()
         # The section runs until the next heading at its level or above; its subsections are inside it.
@@ -140,7 +141,7 @@ def build_sections(headings: list[Heading], stream: list[Line], skip_pages: set[
                 page_end=max(last, heading.page) + 1,
                 bbox=heading.bbox,
                 text=text,
-                footnotes=join_lines(notes),
+                footnotes=join_lines(notes, known),
                 kind=heading.kind,
             )
         )

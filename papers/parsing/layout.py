@@ -35,6 +35,7 @@ class Line:
     bold: bool  # most characters bold
     spans: list = field(repr=False)  # (text, size, bold, flags) tuples
     role: str = "body"  # body, footnote, furniture, figure
+    right: float = 0.0  # right edge of the text column the line sits in
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:
@@ -67,29 +68,35 @@ def normalise(text: str) -> str:
     return text.replace("\u00ad", "").replace("\u200b", "").replace("\ufffd", "")
 
 
-def _is_bold(span: dict) -> bool:
-    return bool(span["flags"] & 16) or "Bold" in span["font"] or "Semibold" in span["font"]
-
-
 def _make_line(page_no: int, raw: dict) -> Line | None:
     spans = []
-    weight: Counter = Counter()
+    weight: dict[float, int] = {}
     bold_chars = chars = 0
+    prev_x1 = None
     for span in raw["spans"]:
         text = span["text"]
-        stripped = len(text.strip())
-        bold = _is_bold(span)
-        spans.append((text, span["size"], bold, span["flags"]))
+        flags = span["flags"]
+        size = span["size"]
+        font = span["font"]
+        bold = bool(flags & 16) or "Bold" in font or "Semibold" in font
+        sx0, _, sx1, _ = span["bbox"]
+        # Spans set apart without a space character ("F" in math, then "denotes") still read as two words.
+        if prev_x1 is not None and sx0 - prev_x1 > 0.2 * size and text[:1] != " " and spans[-1][0][-1:] != " ":
+            spans.append((" ", size, bold, flags))
+        prev_x1 = sx1
+        spans.append((text, size, bold, flags))
+        stripped = len(text) - text.count(" ")
         if stripped:
             chars += stripped
-            weight[round(span["size"], 1)] += stripped
+            weight[size] = weight.get(size, 0) + stripped
             if bold:
                 bold_chars += stripped
     if not chars:
         return None
     x0, y0, x1, y1 = raw["bbox"]
     text = normalise("".join(s[0] for s in spans)).strip()
-    return Line(page_no, x0, y0, x1, y1, text, weight.most_common(1)[0][0], bold_chars * 2 > chars, spans)
+    size = round(max(weight, key=weight.__getitem__), 1)
+    return Line(page_no, x0, y0, x1, y1, text, size, bold_chars * 2 > chars, spans)
 
 
 def _merge_rows(lines: list[Line]) -> list[Line]:
@@ -103,7 +110,8 @@ def _merge_rows(lines: list[Line]) -> list[Line]:
             gap = line.x0 - prev.x1
             same_row = overlap > 0.6 * min(prev.y1 - prev.y0, line.y1 - line.y0)
             number_gap = NUMBER_TOKEN.match(prev.text) and gap < 2.5 * prev.size and prev.bold == line.bold
-            if same_row and gap >= -1 and (gap < 0.25 * prev.size or number_gap):
+            run_in = prev.bold and prev.text.endswith((".", ":")) and gap < 1.3 * prev.size  # "Lead." + quad
+            if same_row and gap >= -1 and (gap < 0.8 * prev.size or number_gap or run_in):
                 joiner = "" if gap < 0.1 * prev.size else " "
                 prev.text = f"{prev.text}{joiner}{line.text}"
                 prev.spans = prev.spans + ([(" ", prev.size, prev.bold, 0)] if joiner else []) + line.spans
@@ -113,6 +121,16 @@ def _merge_rows(lines: list[Line]) -> list[Line]:
                 continue
         merged.append(line)
     return merged
+
+
+def _set_right_edges(lines: list[Line]) -> None:
+    """Justified lines end at the column's right margin: the most common right edge."""
+    if not lines:
+        return
+    edges = Counter(round(ln.x1) for ln in lines if len(ln.text) > 30)
+    edge = float(edges.most_common(1)[0][0]) if edges else max(ln.x1 for ln in lines)
+    for line in lines:
+        line.right = edge
 
 
 def _reading_order(page: Page) -> None:
@@ -128,7 +146,10 @@ def _reading_order(page: Page) -> None:
         page.two_column = starts.most_common(1)[0][1] >= 0.4 * len(right)
     if not page.two_column:
         lines.sort(key=lambda ln: (round(ln.y0), ln.x0))
+        _set_right_edges(lines)
         return
+    _set_right_edges(left)
+    _set_right_edges(right)
     ordered: list[Line] = []
     band_left: list[Line] = []
     band_right: list[Line] = []

@@ -5,11 +5,33 @@ import re
 from papers.parsing.layout import Line
 
 SPACES = re.compile(r"[ \t\u00a0]+")
-HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_])-$")
+HYPHEN_BREAK = re.compile(r"([^\W\d_]+)-$")
+COMPOUND = re.compile(r"[^\W\d_]+-[^\W\d_]+")
+SENTENCE_END = (".", ":", "?", "!")
+URL_TAIL = re.compile(r"(?:https?://|www\.)\S*[^\s.,;:)]$")
 
 
-def join_lines(lines: list[Line]) -> str:
-    """Join lines into paragraphs; a gap, an indent or a new page column starts a paragraph."""
+def compounds(lines: list[Line]) -> frozenset[str]:
+    """Hyphenated words printed whole somewhere in the document ("computation-communication")."""
+    return frozenset(word.lower() for word in COMPOUND.findall("\n".join(line.text for line in lines)))
+
+
+def _short(line: Line) -> bool:
+    """Ends well before the column's right margin: the last line of a paragraph."""
+    return bool(line.right) and line.x1 < line.right - 1.5 * line.size
+
+
+def _starts_paragraph(prev: Line, line: Line) -> bool:
+    if line.page != prev.page or line.y0 < prev.y0 - 2:  # next page or next column
+        return prev.text.endswith(SENTENCE_END) and line.text[:1].isupper()
+    height = max(prev.y1 - prev.y0, 1.0)
+    if abs(line.y0 - prev.y0) < 0.5 * height and line.x0 > prev.x1:
+        return False  # the next cell of a table row
+    return line.y0 - prev.y1 > 0.6 * height or _short(prev)
+
+
+def join_lines(lines: list[Line], known: frozenset[str] = frozenset()) -> str:
+    """Join lines into paragraphs: a gap or a short last line ends one; hyphenation is undone."""
     out: list[str] = []
     prev: Line | None = None
     for line in lines:
@@ -18,22 +40,20 @@ def join_lines(lines: list[Line]) -> str:
             continue
         if prev is None:
             out.append(text)
+        elif _starts_paragraph(prev, line):
+            out.append("\n\n" + text)
         else:
-            height = max(prev.y1 - prev.y0, 1.0)
-            new_paragraph = (
-                line.page != prev.page
-                and (text[:1].isupper() and prev.text.endswith((".", ":", "?", "!")))
-                or line.page == prev.page
-                and (line.y0 - prev.y1 > 0.6 * height or (line.x0 - prev.x0 > 0.8 * line.size and line.y0 > prev.y0))
-            )
             last = out[-1]
-            if new_paragraph:
-                out.append("\n\n" + text)
-            elif HYPHEN_BREAK.search(last) and text[:1].islower():
-                out[-1] = last[:-1]  # "architec-" + "tures": the hyphen only broke the word
+            broken = HYPHEN_BREAK.search(last)
+            if broken and text[:1].islower():
+                head = broken.group(1)
+                tail = re.match(r"[^\W\d_]+", text)
+                compound = f"{head}-{tail.group(0) if tail else ''}".lower()
+                # "architec-" + "tures" is one word; "computation-" + "communication" is a real compound.
+                out[-1] = last if compound in known else last[:-1]
                 out.append(text)
-            elif last.endswith("-") or last.endswith("/"):
-                out.append(text)  # "Aux-Loss-" + "Free": a real hyphen, no space
+            elif last.endswith(("-", "/")) or URL_TAIL.search(last) and not _short(prev):
+                out.append(text)  # a real hyphen ("Aux-Loss-" + "Free") or a URL broken at the margin
             else:
                 out.append(" " + text)
         prev = line

@@ -28,6 +28,7 @@ from papers.parsing.types import ParsedPaper, ParsedSection, ParseError
 _child_hook: Callable[[], None] | None = None
 
 MB = 1024 * 1024
+TRUNCATED = "truncated PDF (the end of the file is missing): download it again"
 
 
 def check_document(data: bytes, *, max_pages: int) -> None:
@@ -35,8 +36,13 @@ def check_document(data: bytes, *, max_pages: int) -> None:
     try:
         doc = pymupdf.open(stream=data, filetype="pdf")
     except Exception as exc:  # FileDataError, RuntimeError, EmptyFileError and MuPDF format errors alike
+        if b"%%EOF" not in data[-2048:]:
+            raise ParseError(TRUNCATED) from None
         raise ParseError(f"not a readable PDF ({_one_line(exc)})") from None
     with doc:
+        # MuPDF repairs what it can; a file cut short still "opens" with pages missing.
+        if doc.is_repaired and b"%%EOF" not in data[-2048:]:
+            raise ParseError(TRUNCATED)
         if doc.needs_pass or doc.is_encrypted:
             raise ParseError("encrypted PDF: remove the password first")
         if doc.page_count == 0:
@@ -79,6 +85,7 @@ def parse_pdf_isolated(
 
     `memory_bytes` is the address space the child may add to what it inherits.
     """
+    _import_parser()
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # child: never returns
@@ -101,6 +108,12 @@ def parse_pdf_isolated(
     if reply["ok"]:
         return _from_json(reply["paper"])
     raise ParseError(reply["error"])
+
+
+def _import_parser() -> None:
+    """Import the parser here, once: imported in a child, every file would pay for it again."""
+    with contextlib.suppress(ImportError):  # the child reports it as the file's parse error
+        import papers.parsing.document  # noqa: F401
 
 
 def _child(write_fd, data, filename, ignore_outline, timeout, max_pages, memory_bytes) -> None:

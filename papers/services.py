@@ -105,7 +105,8 @@ def _store(*, data: bytes, sha256: str, filename: str, label: str, parsed: Parse
                 if attempt == 2:
                     raise
     except Exception as exc:
-        return PaperIngest(IngestResult(label, "failed", f"database error ({type(exc).__name__}: {exc})"[:300]))
+        reason = " ".join(f"could not store the paper ({type(exc).__name__}: {exc})".split())[:300]
+        return PaperIngest(IngestResult(label, "failed", reason))
     finally:
         if not keep_file:
             default_storage.delete(stored_name)

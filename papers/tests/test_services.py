@@ -127,7 +127,8 @@ def test_force_drops_vanished_sections_and_reattaches_verdicts(tmp_path, setting
     ("name", "make", "reason"),
     [
         ("html.pdf", lambda: HTML, "not a PDF: the file is an HTML page"),
-        ("truncated.pdf", lambda: make_pdf()[:300], "not a readable PDF"),
+        ("truncated.pdf", lambda: make_pdf()[:300], "truncated PDF (the end of the file is missing)"),
+        ("cut-in-half.pdf", lambda: make_pdf()[: len(make_pdf()) // 2], "truncated PDF"),
         ("encrypted.pdf", encrypted_pdf, "encrypted PDF"),
         ("scan.pdf", scanned_pdf, "no text layer"),
         ("empty.pdf", lambda: b"", "empty file"),
@@ -193,7 +194,7 @@ def test_database_error_mid_write_leaves_nothing(tmp_path, settings, monkeypatch
     result = paper_ingest(path=write(tmp_path, "tiny.pdf", make_pdf()))
 
     assert result.status == "failed"
-    assert result.detail == "database error (DatabaseError: disk I/O error)"
+    assert result.detail == "could not store the paper (DatabaseError: disk I/O error)"
     assert database_state()[:2] == (0, 0)
     assert stored_files(settings) == []
 

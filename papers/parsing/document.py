@@ -63,16 +63,18 @@ def _merge_specials(headings: list[Heading], specials: list[Heading], stream_len
     return sorted(merged, key=lambda h: h.line_index)
 
 
-def _drop_dividers(headings: list[Heading]) -> tuple[list[Heading], set[int]]:
-    """A bare "Appendix" heading right before the first appendix section only divides; it is no section."""
-    kept, appendix_starts = [], set()
+def _mark_dividers(headings: list[Heading]) -> set[int]:
+    """A bare "Appendix" heading right before the first appendix section only divides: no section of its own.
+
+    Returns the ids of the headings that start the appendix.
+    """
+    appendix_starts = set()
     for k, heading in enumerate(headings):
         nxt = headings[k + 1] if k + 1 < len(headings) else None
         if heading.kind == "appendix" and not heading.number and nxt and nxt.line_index - heading.line_index <= 3:
+            heading.divider = True
             appendix_starts.add(id(nxt))
-            continue
-        kept.append(heading)
-    return kept, appendix_starts
+    return appendix_starts
 
 
 def _assign_kinds(headings: list[Heading], appendix_starts: set[int]) -> None:
@@ -109,6 +111,8 @@ def build_sections(headings: list[Heading], stream: list[Line], skip_pages: set[
     known = compounds(stream)
     sections = []
     for k, heading in enumerate(headings):
+        if heading.divider:
+            continue
         start = heading.line_index + heading.lines_used
         end = headings[k + 1].line_index if k + 1 < len(headings) else len(stream)
         body, notes = [], []
@@ -176,8 +180,7 @@ def parse_document(data: bytes, *, filename: str = "", ignore_outline: bool = Fa
         else:
             headings = find_headings(pages, stream, body, skip)
             source = "layout"
-        headings, appendix_starts = _drop_dividers(headings)
-        _assign_kinds(headings, appendix_starts)
+        _assign_kinds(headings, _mark_dividers(headings))
         _unique_numbers(headings)
         sections = build_sections(headings, stream, skip)
         first_heading = next((h.line_index for h in headings if h.page == 0), None)

@@ -47,6 +47,7 @@ class Heading:
     bold: bool
     rest: str = ""  # body text that follows a run-in heading on its own line
     kind: str = "body"
+    divider: bool = False  # only marks where the appendix starts; no section of its own
 
 
 def parts(number: str) -> list:

@@ -127,8 +127,12 @@ def _set_right_edges(lines: list[Line]) -> None:
     """Justified lines end at the column's right margin: the most common right edge."""
     if not lines:
         return
-    edges = Counter(round(ln.x1) for ln in lines if len(ln.text) > 30)
-    edge = float(edges.most_common(1)[0][0]) if edges else max(ln.x1 for ln in lines)
+    long_lines = [ln for ln in lines if len(ln.text) > 30]
+    edges = Counter(round(ln.x1) for ln in long_lines)
+    if edges and edges.most_common(1)[0][1] >= 0.3 * len(long_lines):
+        edge = float(edges.most_common(1)[0][0])
+    else:  # ragged right: the longest line shows the margin
+        edge = max(ln.x1 for ln in long_lines or lines)
     for line in lines:
         line.right = edge
 

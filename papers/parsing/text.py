@@ -16,18 +16,23 @@ def compounds(lines: list[Line]) -> frozenset[str]:
     return frozenset(word.lower() for word in COMPOUND.findall("\n".join(line.text for line in lines)))
 
 
-def _short(line: Line) -> bool:
-    """Ends well before the column's right margin: the last line of a paragraph."""
-    return bool(line.right) and line.x1 < line.right - 1.5 * line.size
+def _ends_paragraph(prev: Line, line: Line) -> bool:
+    """The next line's first word would have fitted on `prev`: so `prev` ended its paragraph."""
+    if not prev.right:
+        return False
+    word = line.text.split(" ", 1)[0]
+    return prev.x1 + (len(word) + 1) * 0.5 * prev.size < prev.right - 1
 
 
 def _starts_paragraph(prev: Line, line: Line) -> bool:
+    if HYPHEN_BREAK.search(prev.text) and line.text[:1].islower():
+        return False  # a word broken at the line end continues, whatever the spacing
     if line.page != prev.page or line.y0 < prev.y0 - 2:  # next page or next column
         return prev.text.endswith(SENTENCE_END) and line.text[:1].isupper()
     height = max(prev.y1 - prev.y0, 1.0)
     if abs(line.y0 - prev.y0) < 0.5 * height and line.x0 > prev.x1:
         return False  # the next cell of a table row
-    return line.y0 - prev.y1 > 0.6 * height or _short(prev)
+    return line.y0 - prev.y1 > 0.6 * height or _ends_paragraph(prev, line)
 
 
 def join_lines(lines: list[Line], known: frozenset[str] = frozenset()) -> str:
@@ -52,7 +57,7 @@ def join_lines(lines: list[Line], known: frozenset[str] = frozenset()) -> str:
                 # "architec-" + "tures" is one word; "computation-" + "communication" is a real compound.
                 out[-1] = last if compound in known else last[:-1]
                 out.append(text)
-            elif last.endswith(("-", "/")) or URL_TAIL.search(last) and not _short(prev):
+            elif last.endswith(("-", "/")) or URL_TAIL.search(last) and not _ends_paragraph(prev, line):
                 out.append(text)  # a real hyphen ("Aux-Loss-" + "Free") or a URL broken at the margin
             else:
                 out.append(" " + text)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("notes/", include("kg.views.notes_urls")),
     path("", include("kg.views.urls")),
     path("papers/", include("papers.urls")),
 ]

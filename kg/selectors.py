@@ -2,7 +2,8 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from kg.models import Chapter, Concept, Note
+from kg.models import Chapter, Concept, ConceptRelation, Mention, Note, NoteLink, Question
+from papers.models import Section
 
 
 def chapters_with_concepts() -> QuerySet[Chapter]:
@@ -11,3 +12,84 @@ def chapters_with_concepts() -> QuerySet[Chapter]:
 
 def notes_recent(*, limit: int = 10) -> QuerySet[Note]:
     return Note.objects.order_by("-updated_at")[:limit]
+
+
+# Pages of the site (concept, question bank): each returns rows in a fixed number of queries.
+
+
+def concept_for_page(slug: str) -> Concept:
+    """One concept with its chapter, relations both ways and questions, or Concept.DoesNotExist."""
+    return Concept.objects.select_related("chapter").prefetch_related(
+        Prefetch("outgoing", ConceptRelation.objects.select_related("target").order_by("type", "target__name")),
+        Prefetch("incoming", ConceptRelation.objects.select_related("source").order_by("type", "source__name")),
+        Prefetch("questions", queryset=Question.objects.select_related("chapter", "note").order_by("id")),
+    ).get(slug=slug)
+
+
+def concept_section_mentions(concept: Concept):
+    """Mentions of `concept` in paper sections, defining ones first, then by score."""
+    return (Mention.objects.filter(concept=concept, section__isnull=False)
+            .select_related("section__paper", "section__parent")
+            .order_by("-defines", "-score", "-count", "section__paper__title", "section__order"))
+
+
+def concept_notes(concept: Concept) -> list[Note]:
+    """Notes about the concept (mentioned or linked), the ones that define it first."""
+    mentions = Mention.objects.filter(concept=concept, note__isnull=False).select_related("note")
+    ordered = sorted(mentions, key=lambda m: (not m.defines, not m.explicit, -m.score, m.note.title))
+    return [m.note for m in ordered]
+
+
+def concept_backlinks(concept: Concept):
+    """Wikilinks from notes to the concept, with the sentence around each."""
+    links = NoteLink.objects.filter(target_concept=concept).select_related("source")
+    return links.order_by("source__title", "position")
+
+
+def concepts_by_slugs(slugs: list[str]) -> list[Concept]:
+    """The concepts named, in the order given (one query)."""
+    found = {c.slug: c for c in Concept.objects.filter(slug__in=slugs).select_related("chapter")}
+    return [found[s] for s in slugs if s in found]
+
+
+def questions_filtered(*, chapter: str = "", tag: str = "", concept: str = "", lang: str = ""):
+    """The question bank narrowed by any of chapter slug, tag, concept slug and language."""
+    questions = Question.objects.select_related("chapter", "note").prefetch_related(
+        Prefetch("concepts", queryset=Concept.objects.order_by("name"))
+    )
+    if chapter:
+        questions = questions.filter(chapter__slug=chapter)
+    if concept:
+        questions = questions.filter(concepts__slug=concept)
+    if lang:
+        questions = questions.filter(lang=lang)
+    if tag:
+        # JSON containment differs between SQLite and PostgreSQL; tags are few, filter in Python by id.
+        ids = [pk for pk, tags in Question.objects.values_list("id", "tags") if tag in (tags or [])]
+        questions = questions.filter(id__in=ids)
+    return questions.distinct().order_by("chapter__number", "id")
+
+
+def question_for_page(pk: int):
+    return Question.objects.select_related("chapter", "note").prefetch_related(
+        Prefetch("concepts", queryset=Concept.objects.order_by("name")),
+        Prefetch("sections", queryset=Section.objects.select_related("paper").order_by("paper__title", "order")),
+    ).get(pk=pk)
+
+
+def defining_sections_for(concepts: list[Concept], *, per_concept: int = 2):
+    """The best defining (or most on-topic) sections for each concept, for a question's answer."""
+    mentions = (Mention.objects.filter(concept__in=concepts, section__isnull=False)
+                .select_related("section__paper", "concept").order_by("concept_id", "-defines", "-score"))
+    taken: dict[int, int] = {}
+    best = []
+    for m in mentions:
+        if taken.get(m.concept_id, 0) < per_concept:
+            taken[m.concept_id] = taken.get(m.concept_id, 0) + 1
+            best.append(m)
+    return best
+
+
+def concept_choices() -> list[tuple[str, str]]:
+    """(slug, name) of every concept, for pickers."""
+    return list(Concept.objects.order_by("name").values_list("slug", "name"))

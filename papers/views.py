@@ -1,7 +1,6 @@
-"""Paper and section pages."""
+"""Paper and section pages (uploads live in their own module)."""
 
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
@@ -16,12 +15,32 @@ def paper_list(request: HttpRequest) -> TemplateResponse:
 
 @require_GET
 def paper_detail(request: HttpRequest, slug: str) -> TemplateResponse:
-    paper = get_object_or_404(Paper, slug=slug)
-    sections = paper.sections.order_by("order")
-    return TemplateResponse(request, "papers/paper.html", {"paper": paper, "sections": sections})
+    paper = Paper.objects.with_section_counts().filter(slug=slug).first()
+    if paper is None:
+        raise Http404("no such paper")
+    sections = selectors.paper_sections(paper)
+    concepts, cells, peak = selectors.paper_heatmap(paper)
+    heat_rows = [
+        {"section": s, "cells": [cells.get(s.id, {}).get(c["slug"], 0) for c in concepts]}
+        for s in sections if s.id in cells
+    ]
+    context = {"paper": paper, "sections": sections, "heat_concepts": concepts, "heat_rows": heat_rows,
+               "heat_peak": peak}
+    return TemplateResponse(request, "papers/paper.html", context)
 
 
 @require_GET
 def section_detail(request: HttpRequest, slug: str, key: str) -> TemplateResponse:
-    section = get_object_or_404(Section.objects.with_paper(), paper__slug=slug, key=key)
-    return TemplateResponse(request, "papers/section.html", {"section": section, "paper": section.paper})
+    section = Section.objects.select_related("paper", "parent").filter(paper__slug=slug, key=key).first()
+    if section is None:
+        raise Http404("no such section")
+    mentions = selectors.section_mentions(section)
+    concepts = [m.concept for m in mentions]
+    defined = [m.concept.id for m in mentions if m.defines]
+    pages = list(range(section.page_start, min(section.page_end, section.page_start + 3) + 1))
+    context = {
+        "section": section, "paper": section.paper, "mentions": mentions, "concepts": concepts,
+        "questions": selectors.section_questions(section, defined), "pages": pages,
+        **selectors.section_neighbours(section),
+    }
+    return TemplateResponse(request, "papers/section.html", context)

@@ -28,6 +28,7 @@ from papers.parsing.types import ParsedPaper, ParsedSection, ParseError
 _child_hook: Callable[[], None] | None = None
 
 MB = 1024 * 1024
+OK, FAILED = b"+", b"-"
 TRUNCATED = "truncated PDF (the end of the file is missing): download it again"
 
 
@@ -86,11 +87,26 @@ def parse_pdf_isolated(
     `memory_bytes` is the address space the child may add to what it inherits.
     """
     _import_parser()
+
+    def work() -> bytes:
+        parsed = parse_checked(data, filename=filename, ignore_outline=ignore_outline, max_pages=max_pages)
+        return json.dumps(asdict(parsed)).encode()
+
+    return _from_json(json.loads(run_isolated(work, timeout=timeout, memory_bytes=memory_bytes, what="parsing")))
+
+
+def run_isolated(work: Callable[[], bytes], *, timeout: float, memory_bytes: int, what: str = "parsing") -> bytes:
+    """Run `work` in a forked child under the limits and return its bytes.
+
+    Raises ParseError with one line for whatever went wrong in the child: an exception
+    (its own ParseError message, or its type and message), a crash, running out of
+    memory, or taking longer than `timeout` seconds (the child is then killed).
+    """
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # child: never returns
         os.close(read_fd)
-        _child(write_fd, data, filename, ignore_outline, timeout, max_pages, memory_bytes)
+        _child(write_fd, work, timeout, memory_bytes)
     os.close(write_fd)
     try:
         payload, timed_out = _read_all(read_fd, timeout)
@@ -98,16 +114,15 @@ def parse_pdf_isolated(
         os.close(read_fd)
     if timed_out:
         _kill(pid)
-        raise ParseError(f"parsing took longer than {timeout:g} s (PDF_PARSE_TIMEOUT); stopped")
+        raise ParseError(f"{what} took longer than {timeout:g} s (PDF_PARSE_TIMEOUT); stopped")
     _, status = os.waitpid(pid, 0)
     if os.WIFSIGNALED(status):
         raise ParseError(_signal_reason(os.WTERMSIG(status), timeout))
-    if not payload:
-        raise ParseError(f"parser exited without a result (exit status {os.WEXITSTATUS(status)})")
-    reply = json.loads(payload)
-    if reply["ok"]:
-        return _from_json(reply["paper"])
-    raise ParseError(reply["error"])
+    if payload[:1] == OK:
+        return payload[1:]
+    if payload[:1] == FAILED:
+        raise ParseError(payload[1:].decode(errors="replace"))
+    raise ParseError(f"parser exited without a result (exit status {os.WEXITSTATUS(status)})")
 
 
 def _import_parser() -> None:
@@ -116,7 +131,7 @@ def _import_parser() -> None:
         import papers.parsing.document  # noqa: F401
 
 
-def _child(write_fd, data, filename, ignore_outline, timeout, max_pages, memory_bytes) -> None:
+def _child(write_fd: int, work: Callable[[], bytes], timeout: float, memory_bytes: int) -> None:
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         # The parent records a crash as the file's error; no traceback dump into its log.
@@ -129,16 +144,14 @@ def _child(write_fd, data, filename, ignore_outline, timeout, max_pages, memory_
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         if _child_hook is not None:
             _child_hook()
-        parsed = parse_checked(data, filename=filename, ignore_outline=ignore_outline, max_pages=max_pages)
-        reply = {"ok": True, "paper": asdict(parsed)}
+        payload = OK + work()
     except ParseError as exc:
-        reply = {"ok": False, "error": _one_line(exc)}
+        payload = FAILED + _one_line(exc).encode()
     except MemoryError:
-        reply = {"ok": False, "error": "parser ran out of memory (over the parse memory limit)"}
+        payload = FAILED + b"parser ran out of memory (over the parse memory limit)"
     except BaseException as exc:  # noqa: BLE001 - the child reports everything and exits
-        reply = {"ok": False, "error": f"parser failed ({type(exc).__name__}: {_one_line(exc)})"}
+        payload = FAILED + f"parser failed ({type(exc).__name__}: {_one_line(exc)})".encode()
     try:
-        payload = json.dumps(reply).encode()
         view = memoryview(payload)
         while view:
             written = os.write(write_fd, view)

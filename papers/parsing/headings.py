@@ -198,12 +198,21 @@ def numbered_candidates(stream: list[Line], body: float, skip_pages: set[int]) -
 
 
 def consistent_styles(candidates: list[Heading]) -> list[Heading]:
-    """Keep candidates whose size matches most headings of their depth, and that are not out-sized by deeper ones."""
+    """Keep the candidates set in their depth's heading size.
+
+    Top-level headings take the largest size that at least two candidates share (a bold numbered
+    list in body size loses to the real chapter headings); deeper levels take their most common
+    size, and none may be set larger than the top level.
+    """
     by_depth: dict[int, Counter] = {}
     for c in candidates:
         by_depth.setdefault(c.level, Counter())[c.size] += 1
-    modes = {depth: counter.most_common(1)[0][0] for depth, counter in by_depth.items()}
-    return [c for c in candidates if abs(c.size - modes[c.level]) <= 0.6]
+    sizes: dict[int, float] = {}
+    for depth, counter in by_depth.items():
+        shared = [size for size, count in counter.items() if count >= 2]
+        sizes[depth] = max(shared) if depth == 1 and shared else counter.most_common(1)[0][0]
+    top = sizes.get(1, float("inf"))
+    return [c for c in candidates if abs(c.size - sizes[c.level]) <= 0.6 and (c.level == 1 or c.size <= top + 0.3)]
 
 
 def special_headings(stream: list[Line], body: float, skip_pages: set[int]) -> list[Heading]:

@@ -1,0 +1,247 @@
+"""The parser on small PDFs built in the test: headings, distractors, text cleanup, metadata, outlines."""
+
+import pymupdf
+import pytest
+
+from papers.parsing import ParseError, parse_pdf
+from papers.parsing.layout import normalise
+from papers.tests.pdfs import LOREM, ReportWriter, simple_report
+
+
+@pytest.fixture
+def report() -> bytes:
+    return simple_report().tobytes()
+
+
+def tree(paper) -> list[tuple[str, str, int, int]]:
+    return [(s.number, s.title, s.level, s.page) for s in paper.sections]
+
+
+def by_number(paper, number: str):
+    return next(s for s in paper.sections if s.number == number)
+
+
+def test_numbered_headings_levels_and_pages(report):
+    paper = parse_pdf(report)
+    assert paper.outline_source == "layout"
+    assert tree(paper) == [
+        ("", "Abstract", 1, 1),
+        ("1", "Introduction", 1, 1),
+        ("2", "Architecture", 1, 1),
+        ("2.1", "Attention Layers", 2, 1),
+        ("2.1.1", "Rotary Position Embedding", 3, 1),
+        ("3", "Pre-training", 1, 2),
+        ("3.1", "Data", 2, 2),
+        ("3.2", "Hyper-Parameters", 2, 2),
+        ("4", "Conclusion", 1, 2),
+        ("", "References", 1, 2),
+        ("A", "Contributions", 1, 3),
+        ("A.1", "Core Contributors", 2, 3),
+    ]
+
+
+def test_distractors_are_not_sections(report):
+    titles = " ".join(s.title for s in parse_pdf(report).sections)
+    for distractor in ("Thinking Budget", "Small", "Large", "Model", "Table 1", "Example Technical Report", "Alice"):
+        assert distractor not in titles
+
+
+def test_run_in_lead_stays_in_its_paragraph(report):
+    intro = by_number(parse_pdf(report), "1")
+    assert "Thinking Budget. Large language models" in intro.text
+
+
+def test_kinds_references_apart_and_appendix(report):
+    paper = parse_pdf(report)
+    kinds = {s.title: s.kind for s in paper.sections}
+    assert kinds["Abstract"] == "abstract"
+    assert kinds["References"] == "references"
+    assert kinds["Contributions"] == kinds["Core Contributors"] == "appendix"
+    assert kinds["Conclusion"] == "body"
+    conclusion = by_number(paper, "4")
+    assert "Another paper" not in conclusion.text
+    references = next(s for s in paper.sections if s.kind == "references")
+    assert "A. Author. A paper about models." in references.text
+    assert "Appendix" not in references.text  # the divider heading belongs to no section's text
+
+
+def test_text_cleanup(report):
+    paper = parse_pdf(report)
+    attention = by_number(paper, "2.1")
+    assert "architectures after the break" in attention.text
+    assert "Table 1: Model sizes of the two variants." in attention.text  # caption kept with its section
+    everything = " ".join(s.text for s in paper.sections)
+    assert "Example Technical Report" not in everything  # running header
+    assert "\n2\n" not in everything and not any(s.text.endswith(" 2") for s in paper.sections)
+
+
+def test_footnotes_kept_apart(report):
+    section = by_number(parse_pdf(report), "2.1.1")
+    assert "https://example.com/code" in section.footnotes
+    assert "example.com" not in section.text
+
+
+def test_page_ranges_cover_subsections(report):
+    paper = parse_pdf(report)
+    assert by_number(paper, "2").page_end == 1
+    assert by_number(paper, "3").page_end == 2
+    assert all(s.page_end >= s.page for s in paper.sections)
+
+
+def test_heading_boxes_are_on_the_heading(report):
+    paper = parse_pdf(report)
+    doc = pymupdf.open(stream=report, filetype="pdf")
+    section = by_number(paper, "3.1")
+    words = doc[section.page - 1].get_text("text", clip=pymupdf.Rect(section.bbox))
+    assert "Data" in words
+
+
+def test_metadata_title_authors_arxiv():
+    w = ReportWriter()
+    w.title("Scaling Mixture Models", "Dana Li, Evan Wu", arxiv="2501.01234")
+    w.heading("", "Abstract", size=12)
+    w.paragraph(LOREM)
+    w.heading("1", "Introduction")
+    w.paragraph(LOREM)
+    w.heading("2", "Method")
+    w.paragraph(LOREM)
+    paper = parse_pdf(w.tobytes())
+    assert paper.title == "Scaling Mixture Models"
+    assert paper.authors == ["Dana Li", "Evan Wu"]
+    assert paper.arxiv_id == "2501.01234"
+    assert paper.abstract.startswith("Large language models are trained")
+
+
+def test_number_in_its_own_span():
+    w = ReportWriter()
+    w.title("Split Numbers", "Team")
+    for number, title in [("1", "Introduction"), ("2", "Approach"), ("2.1", "Overview"), ("3", "Results")]:
+        w.heading(number, title, split=True, size=12 if "." not in number else 10.5)
+        w.paragraph(LOREM)
+    paper = parse_pdf(w.tobytes())
+    assert [(s.number, s.title, s.level) for s in paper.sections] == [
+        ("1", "Introduction", 1),
+        ("2", "Approach", 1),
+        ("2.1", "Overview", 2),
+        ("3", "Results", 1),
+    ]
+
+
+def test_two_column_reading_order_and_headings():
+    w = ReportWriter(columns=2, header="Proceedings of Something")
+    w.title("Two Columns", "Team")
+    w.heading("1", "Introduction", size=12)
+    w.paragraph("LEFTSTART " + LOREM * 3)
+    w.heading("2", "Method", size=12)
+    w.paragraph(LOREM * 4)
+    w.next_column()
+    w.heading("3", "Experiments", size=12)
+    w.paragraph("RIGHTSTART " + LOREM * 2)
+    w.heading("3.1", "Setup", size=10.5)
+    w.paragraph(LOREM)
+    w.new_page()
+    w.heading("4", "Conclusion", size=12)
+    w.paragraph(LOREM)
+    paper = parse_pdf(w.tobytes())
+    assert [s.number for s in paper.sections] == ["1", "2", "3", "3.1", "4"]
+    assert by_number(paper, "1").text.startswith("LEFTSTART")
+    assert by_number(paper, "3").text.startswith("RIGHTSTART")
+    assert "RIGHTSTART" not in by_number(paper, "2").text
+
+
+def test_bold_numbered_list_items_are_not_headings():
+    w = ReportWriter()
+    w.title("Lists", "Team")
+    w.heading("1", "Introduction")
+    w.paragraph(LOREM)
+    for item in ("1 First point we make", "2 Second point we make", "3 Third point we make"):
+        w.heading("", item, size=10)  # bold, body-sized, numbered: a list, not sections
+        w.paragraph(LOREM)
+    w.heading("2", "Method")
+    w.paragraph(LOREM)
+    paper = parse_pdf(w.tobytes())
+    assert [s.title for s in paper.sections] == ["Introduction", "Method"]
+
+
+def test_outline_path_recovers_numbers_and_boxes(report):
+    w = simple_report()
+    w.set_outline(
+        [
+            [1, "Introduction", 1],
+            [1, "Architecture", 1],
+            [2, "Attention Layers", 1],
+            [3, "Rotary Position Embedding", 1],
+            [1, "Pre-training", 2],
+            [2, "Data", 2],
+            [2, "Hyper-Parameters", 2],
+            [1, "Conclusion", 2],
+            [1, "Contributions", 3],
+            [2, "Core Contributors", 3],
+        ]
+    )
+    data = w.tobytes()
+    paper = parse_pdf(data)
+    assert paper.outline_source == "outline"
+    numbered = [(s.number, s.title, s.level) for s in paper.sections if s.kind not in ("abstract", "references")]
+    assert numbered == [
+        ("1", "Introduction", 1),
+        ("2", "Architecture", 1),
+        ("2.1", "Attention Layers", 2),
+        ("2.1.1", "Rotary Position Embedding", 3),
+        ("3", "Pre-training", 1),
+        ("3.1", "Data", 2),
+        ("3.2", "Hyper-Parameters", 2),
+        ("4", "Conclusion", 1),
+        ("A", "Contributions", 1),
+        ("A.1", "Core Contributors", 2),
+    ]
+    assert all(s.bbox is not None for s in paper.sections)
+    assert any(s.kind == "references" for s in paper.sections)  # outlines omit it; the layout adds it
+    layout = parse_pdf(data, ignore_outline=True)
+    assert layout.outline_source == "layout"
+    assert [s.number for s in layout.sections] == [s.number for s in paper.sections]
+
+
+def test_normalise_ligatures_and_math_letters():
+    assert normalise("e\ufb03cient \ufb01ne-tuning") == "efficient fine-tuning"
+    assert normalise("\U0001d44a\U0001d465") == "Wx"
+    assert normalise("soft\u00adhyphen") == "softhyphen"
+
+
+class TestBadInput:
+    def test_not_a_pdf(self):
+        with pytest.raises(ParseError, match="not a PDF"):
+            parse_pdf(b"<!doctype html><html><body>Not found</body></html>", filename="x.pdf")
+
+    def test_empty(self):
+        with pytest.raises(ParseError, match="empty"):
+            parse_pdf(b"")
+
+    def test_truncated(self, report):
+        with pytest.raises(ParseError) as info:
+            parse_pdf(report[:400])
+        assert "\n" not in str(info.value)
+
+    def test_encrypted(self, report):
+        doc = pymupdf.open(stream=report, filetype="pdf")
+        data = doc.tobytes(encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="secret", owner_pw="owner")
+        with pytest.raises(ParseError, match="encrypted"):
+            parse_pdf(data)
+
+    def test_scanned_without_text_layer(self):
+        doc = pymupdf.open()
+        page = doc.new_page()
+        pix = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 50, 50), False)
+        pix.clear_with(200)
+        page.insert_image(page.rect, pixmap=pix)
+        with pytest.raises(ParseError, match="no text layer"):
+            parse_pdf(doc.tobytes())
+
+    def test_zero_pages(self):
+        data = (
+            b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+            b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+            b"trailer<</Root 1 0 R>>\n%%EOF\n"
+        )
+        with pytest.raises(ParseError, match="no pages"):
+            parse_pdf(data)

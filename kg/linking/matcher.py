@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-_LATIN_ALNUM = re.compile(r"[A-Za-z0-9]")
 _SEPARATORS = "-\u2010\u2011\u2012\u2013_"  # hyphens (and underscore, as in kv_cache) join words
 _FOLD_SPACE = {ord(c): " " for c in _SEPARATORS + "\t\n\r\f\v\u00a0\u3000"}
 _COLLAPSE = re.compile(r"[\s\-\u2010-\u2013_]+")
@@ -64,7 +63,7 @@ def is_case_sensitive(name: str, *, acronym: bool = False) -> bool:
 
 
 def is_latin(ch: str) -> bool:
-    return bool(_LATIN_ALNUM.match(ch))
+    return ch.isascii() and ch.isalnum()
 
 
 def plural_forms(key: str) -> list[str]:

@@ -61,18 +61,21 @@ def summarise(
     heading: str = "",
     acronyms: dict[str, str] | None = None,
     hits: Iterable[Hit] | None = None,
+    context_text: str | None = None,
 ) -> dict[str, MentionSummary]:
     """Every concept named in `text` (or `hits` already found in it), keyed by concept key.
 
     A concept is *defined* when `heading` names it or the text introduces its acronym.
+    Contexts are cut from `context_text` (same offsets as `text`, e.g. before masking) when given.
     """
+    context_text = text if context_text is None else context_text
     acronyms = acronyms or {}
     found: dict[str, MentionSummary] = {}
     for hit in matcher.find(text) if hits is None else hits:
         summary = found.get(hit.key)
         if summary is None:
             summary = found[hit.key] = MentionSummary(hit.key, first_offset=hit.start,
-                                                     context=sentence_around(text, hit.start, hit.end))
+                                                     context=sentence_around(context_text, hit.start, hit.end))
         summary.count += 1
         summary.offsets.append(hit.start)
         if not summary.defines and introduces_acronym(text, hit, acronyms.get(hit.key, "")):

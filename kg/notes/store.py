@@ -30,11 +30,19 @@ def note_ref(note: Note) -> NoteRef:
                    note.get_absolute_url())
 
 
+def _url_pattern(name: str, **kwargs: str) -> str:
+    """The URL of `name` with placeholder arguments, to fill in by str.replace (reverse is slow in loops)."""
+    return reverse(name, kwargs=kwargs)
+
+
 def _sections_of(paper_id: int) -> list[SectionRef]:
     from papers.models import Section
 
+    pattern = _url_pattern("section", slug="PAPER-SLUG", key="SECTION-KEY")
     rows = Section.objects.filter(paper_id=paper_id).select_related("paper").order_by("order")
-    return [SectionRef(s.pk, s.number, s.key, s.title, s.get_absolute_url(), s.label) for s in rows]
+    return [SectionRef(s.pk, s.number, s.key, s.title,
+                       pattern.replace("PAPER-SLUG", s.paper.slug).replace("SECTION-KEY", s.key), s.label)
+            for s in rows]
 
 
 def resolver_from_db() -> Resolver:
@@ -42,8 +50,9 @@ def resolver_from_db() -> Resolver:
     from papers.models import Paper
 
     notes = [note_ref(n) for n in Note.objects.only("id", "slug", "source_path", "title", "aliases")]
+    concept_pattern = concept_url("CONCEPT-SLUG")
     concepts = [
-        ConceptRef(c.pk, c.slug, tuple(c.all_names), concept_url(c.slug))
+        ConceptRef(c.pk, c.slug, tuple(c.all_names), concept_pattern.replace("CONCEPT-SLUG", c.slug))
         for c in Concept.objects.only("id", "slug", "name", "acronym", "name_zh", "aliases")
     ]
     papers = [PaperRef(p.pk, p.title, p.filename) for p in Paper.objects.only("id", "title", "filename")]

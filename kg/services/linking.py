@@ -9,8 +9,8 @@ smoothed share of the text that names the concept.
 
 from django.db import transaction
 
-from kg.linking import MentionSummary, matcher_for_concepts, sentence_around, summarise, vocabulary_rows
-from kg.models import Concept, Mention, Note
+from kg.linking import MentionSummary, matcher_for_concepts, summarise, vocabulary_rows
+from kg.models import Concept, Mention, Note, NoteLink
 from kg.notes import source as note_source
 from kg.notes.wikilinks import WIKILINK, mask_code
 from papers.models import Paper, Section
@@ -26,30 +26,31 @@ class _Vocabulary:
 
 def _section_mentions(vocab: _Vocabulary, sections) -> list[Mention]:
     rows = []
-    for section in sections:
-        found = summarise(vocab.matcher, section.text, heading=section.title, acronyms=vocab.acronyms)
+    for section_id, title, text in sections:
+        found = summarise(vocab.matcher, text, heading=title, acronyms=vocab.acronyms)
         rows.extend(
-            Mention(concept_id=vocab.ids[s.key], section_id=section.pk, count=max(s.count, 1),
+            Mention(concept_id=vocab.ids[s.key], section_id=section_id, count=max(s.count, 1),
                     first_offset=s.first_offset, context=s.context[:500], defines=s.defines, score=s.score)
             for s in found.values() if s.key in vocab.ids
         )
     return rows
 
 
-def _note_mentions(vocab: _Vocabulary, note: Note) -> list[Mention]:
-    try:
-        source = note_source.parse(note.body)
-    except note_source.NoteSourceError:  # an old row written before a rule tightened: detect in all of it
-        source = note_source.NoteSource(text=note.body)
+def _note_mentions(vocab: _Vocabulary, note: Note, links: list[tuple[int, str]] | None = None) -> list[Mention]:
+    """`links`: (concept id, context) of the note's wikilinks to concepts, in order (read here when None)."""
+    # The row keeps its parsed front matter; only find where the Markdown starts.
+    source = note_source.NoteSource(text=note.body, front_matter=note.front_matter or {},
+                                    body_offset=note_source.body_offset(note.body))
     # Linked text is an explicit mention, not an unlinked one: blank links and code before matching.
     masked = WIKILINK.sub(lambda m: " " * len(m.group()), mask_code(source.body))
-    found = summarise(vocab.matcher, masked, heading=note.title, acronyms=vocab.acronyms)
-    for summary in found.values():
-        summary.context = sentence_around(source.body, summary.first_offset) if summary.count else summary.context
+    found = summarise(vocab.matcher, masked, heading=note.title, acronyms=vocab.acronyms, context_text=source.body)
     declared = {slug for slug in source.get_list("concepts") if slug in vocab.ids}
+    if links is None:
+        links = list(note.links.filter(target_concept__isnull=False).order_by("position")
+                     .values_list("target_concept_id", "context"))
     linked: dict[int, str] = {}
-    for link in note.links.filter(target_concept__isnull=False).order_by("position"):
-        linked.setdefault(link.target_concept_id, link.context)
+    for concept_id, context in links:
+        linked.setdefault(concept_id, context)
     slug_of = {v: k for k, v in vocab.ids.items()}
     for concept_id in linked:
         found.setdefault(slug_of[concept_id], MentionSummary(slug_of[concept_id], context=linked[concept_id]))
@@ -81,7 +82,7 @@ def mentions_refresh_for_paper(*, paper: Paper) -> int:
 
     vocab = _Vocabulary()
     Mention.objects.filter(section__paper=paper).delete()
-    rows = _section_mentions(vocab, Section.objects.filter(paper=paper).only("id", "title", "text"))
+    rows = _section_mentions(vocab, Section.objects.filter(paper=paper).values_list("id", "title", "text"))
     Mention.objects.bulk_create(rows, batch_size=1000)
     notelinks_resolve_all()
     questions_resolve_sections()
@@ -107,8 +108,12 @@ def mentions_refresh_all() -> int:
     questions_resolve_sections()
     vocab = _Vocabulary()
     Mention.objects.all().delete()
-    rows = _section_mentions(vocab, Section.objects.only("id", "title", "text").iterator(chunk_size=200))
+    rows = _section_mentions(vocab, Section.objects.values_list("id", "title", "text").iterator(chunk_size=200))
+    links: dict[int, list[tuple[int, str]]] = {}
+    concept_links = NoteLink.objects.filter(target_concept__isnull=False).order_by("position")
+    for note_id, concept_id, context in concept_links.values_list("source_id", "target_concept_id", "context"):
+        links.setdefault(note_id, []).append((concept_id, context))
     for note in Note.objects.all():
-        rows.extend(_note_mentions(vocab, note))
+        rows.extend(_note_mentions(vocab, note, links.get(note.pk, [])))
     Mention.objects.bulk_create(rows, batch_size=1000)
     return len(rows)

@@ -191,6 +191,12 @@ PDF_PARSE_TIMEOUT = env_int("PDF_PARSE_TIMEOUT", 60)
 NOTE_MAX_BYTES = env_int("NOTE_MAX_BYTES", 256 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The cap on uploads is enforced while the body streams in (see papers/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "papers.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 CACHES = {
     "default": {

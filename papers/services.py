@@ -24,6 +24,7 @@ from papers.parsing import PARSER_VERSION, ParsedPaper, ParsedSection, ParseErro
 
 # The header may follow a little junk, but must start within the first KiB (PDF 1.7, 7.5.2).
 PDF_MAGIC = b"%PDF-"
+RESERVED_SLUGS = {"upload"}  # taken by papers/urls.py
 SLUG_NOISE = re.compile(r"\b(technical report|tech report|report|paper)\b", re.IGNORECASE)
 
 
@@ -222,7 +223,7 @@ def _key(number: str, order: int, taken: set[str]) -> str:
 def _unique_slug(title: str, filename: str) -> str:
     base = paper_slug(title) or slugify(Path(filename).stem)[:60] or "paper"
     slug, n = base, 2
-    while Paper.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Paper.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 

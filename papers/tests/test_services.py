@@ -92,7 +92,9 @@ def test_force_reparses_in_place_and_keeps_links(tmp_path, settings):
     paper = Paper.objects.get()
     target = paper.sections.exclude(number="").order_by("-order").first()
     note = Note.objects.create(slug="mla-note", title="MLA note")
-    link = NoteLink.objects.create(source=note, target_text="x", position=0, target_section=target)
+    link = NoteLink.objects.create(
+        source=note, target_text=f"TinyModel-V1 §{target.number}", position=0, target_section=target
+    )
     section_ids = set(paper.sections.values_list("pk", flat=True))
 
     result = paper_ingest(path=path, force=True)

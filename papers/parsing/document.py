@@ -173,7 +173,7 @@ def parse_document(data: bytes, *, filename: str = "", ignore_outline: bool = Fa
         skip = toc_pages(pages)
         stream = [line for page in pages for line in page.lines]
         if toc and not ignore_outline:
-            headings = outline_headings(doc, stream)
+            headings = outline_headings(doc, toc, stream)
             _place_unlocated(headings, stream)
             headings = _merge_specials(headings, special_headings(stream, body, skip), len(stream))
             source = "outline"

@@ -62,10 +62,15 @@ class Page:
     two_column: bool = False
 
 
+# Invisible or unprintable: soft hyphen, zero-width characters, replacement char, C0 controls (NUL breaks PostgreSQL).
+INVISIBLE = dict.fromkeys([0xAD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0xFFFD, *range(0x09), *range(0x0B, 0x20)])
+
+
 def normalise(text: str) -> str:
     """NFKC (ligatures, math alphanumerics, full-width forms) and no invisible characters."""
-    text = unicodedata.normalize("NFKC", text)
-    return text.replace("\u00ad", "").replace("\u200b", "").replace("\ufffd", "")
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return text.translate(INVISIBLE)
 
 
 def _make_line(page_no: int, raw: dict) -> Line | None:

@@ -19,24 +19,30 @@ def words(text: str) -> str:
     return " ".join(WORDS.findall(text.lower()))
 
 
-def _locate(title: str, lines: list[tuple[int, Line]], target_y: float | None) -> tuple[int, Line, str, int] | None:
+def _split(line: Line) -> tuple[str, str, str]:
+    """A line's printed number, the words of its title, and all its words."""
+    match = HEADING.match(line.text)
+    everything = words(line.text)
+    if match:
+        return match["app"] or match["num"], words(match["title"]), everything
+    return "", everything, everything
+
+
+def _locate(title: str, lines: list[tuple[int, Line, tuple]], target_y: float | None):
     """The line holding `title`: (stream index, line, number, lines the title wraps over)."""
     want = words(title)
     if not want:
         return None
     best = None
-    for pos, (index, line) in enumerate(lines):
-        match = HEADING.match(line.text)
-        number = (match["app"] or match["num"]) if match else ""
-        body = words(match["title"]) if match else words(line.text)
-        if not body:
+    for pos, (index, line, (number, body, _)) in enumerate(lines):
+        if not body or body[:1] != want[:1]:
             continue
         used, joined = 1, body
         if body != want and not body.startswith(want):
             if not want.startswith(body) or len(body) < min(len(want), 12):
                 continue
             while len(joined) < len(want) and pos + used < len(lines) and used < 3:
-                joined = f"{joined} {words(lines[pos + used][1].text)}"
+                joined = f"{joined} {lines[pos + used][2][2]}"
                 used += 1
             if not joined.startswith(want):
                 continue
@@ -47,14 +53,15 @@ def _locate(title: str, lines: list[tuple[int, Line]], target_y: float | None) -
     return best[1] if best else None
 
 
-def outline_headings(doc: pymupdf.Document, stream: list[Line]) -> list[Heading]:
+def outline_headings(doc: pymupdf.Document, toc: list, stream: list[Line]) -> list[Heading]:
     """One heading per outline entry, in document order; numbers recovered from the page text."""
-    by_page: dict[int, list[tuple[int, Line]]] = {}
+    by_page: dict[int, list[tuple[int, Line, tuple]]] = {}
+    wanted = {entry[2] - 1 + shift for entry in toc for shift in (-1, 0, 1)}
     for index, line in enumerate(stream):
-        if line.role == "body":
-            by_page.setdefault(line.page, []).append((index, line))
+        if line.role == "body" and line.page in wanted:
+            by_page.setdefault(line.page, []).append((index, line, _split(line)))
     headings = []
-    for entry in doc.get_toc(simple=False):
+    for entry in toc:
         level, title, page_no = entry[0], " ".join(entry[1].split()), entry[2] - 1
         printed = HEADING.match(title)  # some outlines carry the number: "2.1 Naming"
         outline_number = ""

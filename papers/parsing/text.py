@@ -16,6 +16,11 @@ def compounds(lines: list[Line]) -> frozenset[str]:
     return frozenset(word.lower() for word in COMPOUND.findall("\n".join(line.text for line in lines)))
 
 
+def _url_tail(text: str) -> bool:
+    tail = text[-120:]
+    return ("http" in tail or "www." in tail) and bool(URL_TAIL.search(tail))
+
+
 def _ends_paragraph(prev: Line, line: Line) -> bool:
     """The next line's first word would have fitted on `prev`: so `prev` ended its paragraph."""
     if not prev.right:
@@ -25,7 +30,7 @@ def _ends_paragraph(prev: Line, line: Line) -> bool:
 
 
 def _starts_paragraph(prev: Line, line: Line) -> bool:
-    if HYPHEN_BREAK.search(prev.text) and line.text[:1].islower():
+    if prev.text.endswith("-") and line.text[:1].islower() and HYPHEN_BREAK.search(prev.text):
         return False  # a word broken at the line end continues, whatever the spacing
     if line.page != prev.page or line.y0 < prev.y0 - 2:  # next page or next column
         return prev.text.endswith(SENTENCE_END) and line.text[:1].isupper()
@@ -49,7 +54,7 @@ def join_lines(lines: list[Line], known: frozenset[str] = frozenset()) -> str:
             out.append("\n\n" + text)
         else:
             last = out[-1]
-            broken = HYPHEN_BREAK.search(last)
+            broken = HYPHEN_BREAK.search(last) if last.endswith("-") else None
             if broken and text[:1].islower():
                 head = broken.group(1)
                 tail = re.match(r"[^\W\d_]+", text)
@@ -57,7 +62,7 @@ def join_lines(lines: list[Line], known: frozenset[str] = frozenset()) -> str:
                 # "architec-" + "tures" is one word; "computation-" + "communication" is a real compound.
                 out[-1] = last if compound in known else last[:-1]
                 out.append(text)
-            elif last.endswith(("-", "/")) or URL_TAIL.search(last) and not _ends_paragraph(prev, line):
+            elif last.endswith(("-", "/")) or _url_tail(last) and not _ends_paragraph(prev, line):
                 out.append(text)  # a real hyphen ("Aux-Loss-" + "Free") or a URL broken at the margin
             else:
                 out.append(" " + text)

@@ -1,21 +1,11 @@
 """Concepts named in a question, by any of their English, acronym or Chinese names.
 
-`recognise` is the one switch point: it uses the linking matcher when that is importable
-and this module's own alias scan otherwise, so the rest of tracing never cares which.
+The one alias matcher (kg.linking) does the matching, so a question and a section are
+read by the same rules; `recognise` is the only place tracing touches it.
 """
 
-import re
 import unicodedata
 from dataclasses import dataclass
-
-from kg.text import has_han
-
-
-@dataclass(frozen=True)
-class Alias:
-    concept_id: int
-    slug: str
-    name: str
 
 
 @dataclass(frozen=True)
@@ -26,47 +16,20 @@ class Recognised:
     end: int
 
 
-def alias_table(concepts) -> list[tuple[re.Pattern, Alias]]:
-    """Patterns for every name of every concept, longest names first."""
-    table = []
-    for concept in concepts:
-        for name in concept.all_names:
-            pattern = _pattern(name, acronym=name == concept.acronym)
-            if pattern:
-                table.append((len(name), pattern, Alias(concept.pk, concept.slug, name)))
-    table.sort(key=lambda item: (-item[0], item[2].slug))
-    return [(pattern, alias) for _, pattern, alias in table]
+def build_matcher():
+    """The linking matcher for the current vocabulary, and slug -> concept id."""
+    from kg.linking import matcher_for_concepts, vocabulary_rows
+    from kg.models import Concept
+
+    return matcher_for_concepts(vocabulary_rows()), dict(Concept.objects.values_list("slug", "pk"))
 
 
-def _pattern(name: str, *, acronym: bool) -> re.Pattern | None:
-    name = name.strip()
-    if not name:
-        return None
-    if has_han(name):
-        # Chinese has no word boundaries; spaces between parts are optional ("KL 散度" = "KL散度").
-        parts = [re.escape(part) for part in unicode_fold(name).split()]
-        return re.compile(r"\s*".join(parts), re.IGNORECASE)
-    if len(name) < 2:
-        return None
-    words = [re.escape(word) for word in re.split(r"[\s\-]+", name) if word]
-    body = r"[\s\-]*".join(words)
-    flags = 0 if acronym else re.IGNORECASE
-    # Latin names need edges that are not letters or digits ("MLA" is not in "MLAB").
-    return re.compile(rf"(?<![A-Za-z0-9]){body}(?![A-Za-z0-9])", flags)
-
-
-def scan(question: str, table: list[tuple[re.Pattern, Alias]]) -> list[Recognised]:
-    """Non-overlapping matches, longest name first, in question order."""
-    text = unicode_fold(question)
-    taken: list[tuple[int, int]] = []
+def recognise(text: str, matcher, ids: dict[str, int]) -> list[Recognised]:
+    """Concepts in `text` (already folded with `unicode_fold`), each once, in text order."""
     found: dict[str, Recognised] = {}
-    for pattern, alias in table:
-        for match in pattern.finditer(text):
-            start, end = match.span()
-            if any(start < b and a < end for a, b in taken):
-                continue
-            taken.append((start, end))
-            found.setdefault(alias.slug, Recognised(alias.concept_id, alias.slug, start, end))
+    for hit in matcher.find(text):
+        if hit.key in ids:
+            found.setdefault(hit.key, Recognised(ids[hit.key], hit.key, hit.start, hit.end))
     return sorted(found.values(), key=lambda r: r.start)
 
 

@@ -150,7 +150,8 @@ def setup_database(tmp: str) -> None:
 def load(papers: Path) -> list:
     from kg.ingest import ingest_paths
 
-    results = ingest_paths([ROOT / "content", papers])
+    # The PDFs only: a papers folder may hold a README that is no note of ours.
+    results = ingest_paths([ROOT / "content", *sorted(papers.glob("*.pdf"))])
     failed = [r for r in results if r.failed]
     for r in failed:
         print("ingest:", r.line(), file=sys.stderr)

@@ -25,7 +25,9 @@ def pick_evidence(query: Query, doc: Doc, index: Index) -> list[dict]:
         scored.append((value, position, sentence))
     scored.sort(key=lambda item: (-item[0], item[1]))
     if not scored:
-        return []
+        # Matched by heading or concept only: the opening sentence says what the section is about.
+        lead = doc.sentences[:1]
+        return [{"text": s.text, "page": page_of(doc, s.start)} for s in lead]
     best = scored[0][0]
     chosen = [item for item in scored[:MAX_SENTENCES] if item[0] >= KEEP_RATIO * best]
     return [{"text": sentence.text, "page": page_of(doc, sentence.start)} for _, _, sentence in chosen]

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from kg.text import tokenize
-from kg.trace.concepts import Alias, alias_table
+from kg.trace.concepts import build_matcher
 from kg.trace.sentences import Sentence, split_sentences
 
 
@@ -53,7 +53,8 @@ class Index:
     avg_head: float
     avg_parent: float
     papers: dict[int, PaperInfo]
-    aliases: list[tuple[re.Pattern, Alias]]
+    matcher: object  # kg.linking.Matcher
+    concept_ids: dict[str, int]
     concept_slugs: dict[int, str]
     concept_names: dict[int, list[str]]
     mentions: dict[int, list[tuple[int, float]]]  # concept -> [(doc index, strength 0..1)]
@@ -111,7 +112,7 @@ def build_index(version: int) -> Index:
         docs.append(_doc("section", section.pk, section.title, section.text, _ancestors(section.parent_id, titles),
                          paper_id=section.paper_id, number=section.number, key=section.key,
                          page_start=section.page_start, page_end=section.page_end))
-    for note in Note.objects.all():
+    for note in Note.objects.order_by("pk"):
         note_doc[note.pk] = len(docs)
         docs.append(_doc("note", note.pk, note.title, note.body, " ".join(note.aliases or []), slug=note.slug))
 
@@ -123,6 +124,7 @@ def build_index(version: int) -> Index:
     idf = {term: math.log(1 + (n - len(ids) + 0.5) / (len(ids) + 0.5)) for term, ids in postings.items()}
 
     concepts = list(Concept.objects.all())
+    matcher, concept_ids = build_matcher()
     mentions: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for m in Mention.objects.values("concept_id", "section_id", "note_id", "defines", "score", "count"):
         target = section_doc.get(m["section_id"]) if m["section_id"] else note_doc.get(m["note_id"])
@@ -132,12 +134,14 @@ def build_index(version: int) -> Index:
     for source, target in ConceptRelation.objects.values_list("source_id", "target_id"):
         related[source].append(target)
         related[target].append(source)
-    cedict()  # load the dictionary with the index, not on the first Chinese question
+    # Load the dictionary and jieba's model with the index, not on the first Chinese question.
+    cedict()
+    tokenize("中文分词")
     bank = {fold_question(text): pk for pk, text in Question.objects.values_list("pk", "text")}
     return Index(
         version=version, docs=docs, postings=dict(postings), idf=idf,
         avg_body=_avg(d.length for d in docs), avg_head=_avg(sum(d.head.values()) for d in docs),
-        avg_parent=_avg(sum(d.parent.values()) for d in docs), papers=papers, aliases=alias_table(concepts),
+        avg_parent=_avg(sum(d.parent.values()) for d in docs), papers=papers, matcher=matcher, concept_ids=concept_ids,
         concept_slugs={c.pk: c.slug for c in concepts}, concept_names={c.pk: c.all_names for c in concepts},
         mentions=dict(mentions), related=dict(related), section_doc=section_doc, note_doc=note_doc, bank=bank,
     )

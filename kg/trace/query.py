@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from kg.text import has_han, tokenize
 from kg.trace import lexicon
-from kg.trace.concepts import Recognised, scan, unicode_fold
+from kg.trace.concepts import Recognised, recognise, unicode_fold
 from kg.trace.index import Index
 
 # Weights: the question's own words, a concept's other names, dictionary renderings,
@@ -44,7 +44,7 @@ class Query:
 
 def build_query(question: str, index: Index) -> Query:
     text = unicode_fold(question)
-    concepts = scan(text, index.aliases)
+    concepts = recognise(text, index.matcher, index.concept_ids)
     papers, paper_spans = [], []
     for pk, paper in index.papers.items():
         hits = list(paper.pattern.finditer(text)) if paper.pattern else []

@@ -31,6 +31,7 @@ class Scored:
     concept: float
     coverage: float
     matched: set[int] = field(default_factory=set)
+    pinned: int = 0  # 2: confirmed by a user, 1: curated in the bank; pinned results come first
 
 
 def rank(query: Query, index: Index) -> list[Scored]:

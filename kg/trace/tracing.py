@@ -9,7 +9,6 @@ from kg.trace.rank import Scored, rank
 
 MAX_QUESTION = 1000
 MAX_TOP = 50
-CURATED_BONUS, CONFIRMED_BONUS = 1.0, 2.0
 # Answerability: the best result must cover this share of what the question names...
 MIN_COVERAGE = 0.5
 # ...and the confident ones more, or be about a recognised concept.
@@ -66,15 +65,15 @@ def trace_question(question: str, *, top: int = 10, bank_question_id: int | None
     if bank_question_id is not None and use_curated:
         scored = _apply_curation(scored, index, bank_question_id)
 
-    curated = bool(scored) and scored[0].score >= CURATED_BONUS and bank_question_id is not None
     best = scored[0] if scored else None
-    answerable = best is not None and (curated or best.coverage >= MIN_COVERAGE or best.concept > 0)
-    confident = answerable and (curated or best.coverage >= CONFIDENT_COVERAGE
+    pinned = best is not None and best.pinned > 0
+    answerable = best is not None and (pinned or best.coverage >= MIN_COVERAGE or best.concept > 0)
+    confident = answerable and (pinned or best.coverage >= CONFIDENT_COVERAGE
                                 or (best.concept > 0 and best.coverage >= MIN_COVERAGE))
     results = []
     if answerable:
-        floor = TAIL_RATIO * best.score
-        results = [_result(item, query, index) for item in scored[:top] if item.score >= floor]
+        floor = TAIL_RATIO * max((item.score for item in scored if not item.pinned), default=0.0)
+        results = [_result(item, query, index) for item in scored[:top] if item.pinned or item.score >= floor]
     return Trace(question, [c.slug for c in query.concepts], confident, results, bank_question_id)
 
 
@@ -105,11 +104,11 @@ def _apply_curation(scored: list[Scored], index: Index, question_id: int) -> lis
         if verdict is False:
             continue
         if verdict:
-            item.score += CONFIRMED_BONUS
+            item.pinned = 2
         elif doc.kind == "section" and doc.pk in curated:
-            item.score += CURATED_BONUS
+            item.pinned = 1
         kept.append(item)
-    kept.sort(key=lambda s: (-s.score, s.doc))
+    kept.sort(key=lambda s: (-s.pinned, -s.score, s.doc))
     return kept
 
 

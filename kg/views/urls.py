@@ -2,6 +2,7 @@ from django.urls import path
 
 from kg import api
 from kg.views import concepts, graph, home, previews, questions, search
+from kg.views import trace as trace_views
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -11,6 +12,9 @@ urlpatterns = [
     path("graph/", graph.graph_page, name="graph"),
     path("graph/export.<str:fmt>", graph.graph_export, name="graph_export"),
     path("search/", search.search_page, name="search"),
+    path("trace/", trace_views.trace_page, name="trace"),
+    path("api/trace", trace_views.trace_api, name="api_trace"),
+    path("questions/<int:pk>/verdicts/", trace_views.trace_verdict, name="trace_verdict"),
     path("preview/<str:node>/", previews.preview, name="preview"),
     path("api/concepts/<str:slug>", api.concept_detail, name="api_concept"),
     path("api/graph", api.graph, name="api_graph"),

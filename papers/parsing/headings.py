@@ -159,7 +159,7 @@ def numbered_candidates(stream: list[Line], body: float, skip_pages: set[int]) -
         if not HEADING.match(line.text):
             continue
         styled = _styled(line, body)
-        if styled is None:
+        if styled is None or not alone_on_row(stream, i):
             continue
         text, size = styled
         match = HEADING.match(text)
@@ -233,8 +233,24 @@ def special_headings(stream: list[Line], body: float, skip_pages: set[int]) -> l
     return found
 
 
+def alone_on_row(stream: list[Line], i: int) -> bool:
+    """No other text on the heading's row: table cells and run-in labels share theirs."""
+    line = stream[i]
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(stream):
+            other = stream[j]
+            if other.page == line.page and min(other.y1, line.y1) - max(other.y0, line.y0) > 0.5 * (line.y1 - line.y0):
+                return False
+    return True
+
+
 def styled_headings(stream: list[Line], body: float, skip_pages: set[int]) -> list[Heading]:
-    """For documents without numbered headings: short, standalone lines larger or bolder than body text."""
+    """For documents without numbered headings: short lines on their own, larger or bolder than body text.
+
+    Each style (size, weight) used by at least two such lines is a heading level, larger first.
+    """
+    first_page = [line for line in stream if line.page == 0]
+    title_size = max((line.size for line in first_page), default=0.0)
     found = []
     for i, line in enumerate(stream):
         if line.role != "body" or line.page in skip_pages or len(line.text) > 120 or len(line.text) < 3:
@@ -242,15 +258,23 @@ def styled_headings(stream: list[Line], body: float, skip_pages: set[int]) -> li
         larger = line.size >= body * 1.12
         if not (larger or (line.bold and line.size >= body * 0.97)):
             continue
-        if CAPTION.match(line.text) or line.text.endswith((".", ",", ":")) or not line.text[0].isalpha():
+        if line.page == 0 and line.size >= title_size - 0.3:
+            continue  # the paper's title
+        if CAPTION.match(line.text) or line.text.endswith((".", ",", ":", ";")) or not line.text[0].isalpha():
             continue
         prev = stream[i - 1] if i else None
         if prev is not None and prev.page == line.page and line.y0 - prev.y1 < 0.3 * body and not larger:
             continue  # glued to the text above: a bold phrase inside a paragraph or table
+        if not alone_on_row(stream, i):
+            continue
         size = round(line.size * 2) / 2
-        found.append(Heading("", _clean_title(line.text), 1, i, 1, line.page, line.bbox, size, line.bold))
-    sizes = sorted({(h.size, h.bold) for h in found}, reverse=True)
-    rank = {style: min(index + 1, 3) for index, style in enumerate(sizes)}
+        used = _continuation(stream, i, line)
+        title = " ".join([line.text, *(extra.text for extra in stream[i + 1 : i + 1 + used])])
+        found.append(Heading("", _clean_title(title), 1, i, 1 + used, line.page, line.bbox, size, line.bold))
+    styles = Counter((h.size, h.bold) for h in found)
+    kept = sorted((style for style, count in styles.items() if count >= 2), reverse=True)
+    rank = {style: min(index + 1, 3) for index, style in enumerate(kept)}
+    found = [h for h in found if (h.size, h.bold) in rank]
     for heading in found:
         heading.level = rank[(heading.size, heading.bold)]
     return found

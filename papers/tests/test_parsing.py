@@ -245,3 +245,35 @@ class TestBadInput:
         )
         with pytest.raises(ParseError, match="no pages"):
             parse_pdf(data)
+
+
+def test_unnumbered_headings_from_styles():
+    w = ReportWriter(header="Unnumbered Report")
+    w.title("A Report Without Numbers", "Some Team")
+    w.heading("", "Abstract", size=12)
+    w.paragraph(LOREM)
+    w.heading("", "Introduction", size=14)
+    w.paragraph(LOREM)
+    w.paragraph(LOREM, lead="Key Idea.")
+    w.heading("", "Method", size=14)
+    w.paragraph(LOREM)
+    w.heading("", "Data Mixture", size=11)
+    w.paragraph(LOREM)
+    w.table([["Model", "Layers", "Heads"], ["Small", "12", "8"], ["Large", "48", "32"]])
+    w.caption("Table 1: Sizes.")
+    w.heading("", "Training Recipe", size=11)
+    w.paragraph(LOREM)
+    w.new_page()
+    w.heading("", "Results", size=14)
+    w.paragraph(LOREM)
+    w.references(["A. Author. Paper. 2024."])
+    paper = parse_pdf(w.tobytes())
+    assert [(s.title, s.level, s.page, s.kind) for s in paper.sections] == [
+        ("Abstract", 1, 1, "abstract"),
+        ("Introduction", 1, 1, "body"),
+        ("Method", 1, 1, "body"),
+        ("Data Mixture", 2, 1, "body"),
+        ("Training Recipe", 2, 1, "body"),
+        ("Results", 1, 2, "body"),
+        ("References", 1, 2, "references"),
+    ]

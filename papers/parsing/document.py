@@ -47,7 +47,7 @@ def _reason(exc: Exception) -> str:
 def _read(doc: pymupdf.Document) -> tuple[list[Page], list]:
     try:
         pages = extract_pages(doc)
-        toc = doc.get_toc(simple=False)
+        toc = doc.get_toc()
     except Exception as exc:
         raise ParseError(f"damaged PDF ({_reason(exc)})") from exc
     chars = sum(len(line.text) for page in pages for line in page.lines)
@@ -173,7 +173,7 @@ def parse_document(data: bytes, *, filename: str = "", ignore_outline: bool = Fa
         skip = toc_pages(pages)
         stream = [line for page in pages for line in page.lines]
         if toc and not ignore_outline:
-            headings = outline_headings(doc, toc, stream)
+            headings = outline_headings(toc, stream, skip)
             _place_unlocated(headings, stream)
             headings = _merge_specials(headings, special_headings(stream, body, skip), len(stream))
             source = "outline"

@@ -41,18 +41,27 @@ def check_document(data: bytes, *, max_pages: int) -> None:
             raise ParseError(TRUNCATED) from None
         raise ParseError(f"not a readable PDF ({_one_line(exc)})") from None
     with doc:
-        # MuPDF repairs what it can; a file cut short still "opens" with pages missing.
-        if doc.is_repaired and b"%%EOF" not in data[-2048:]:
-            raise ParseError(TRUNCATED)
-        if doc.needs_pass or doc.is_encrypted:
-            raise ParseError("encrypted PDF: remove the password first")
-        if doc.page_count == 0:
-            raise ParseError("PDF has no pages")
-        if doc.page_count > max_pages:
-            raise ParseError(f"PDF has {doc.page_count} pages, over the limit of {max_pages} (PDF_MAX_PAGES)")
-        # Scanned PDFs carry images and no fonts: there is no text to parse.
-        if not any(doc.get_page_fonts(number) for number in range(doc.page_count)):
-            raise ParseError("PDF has no text layer (a scan?): run OCR on it first")
+        try:
+            _check_open_document(doc, data, max_pages)
+        except ParseError:
+            raise
+        except Exception as exc:  # the page tree or fonts of a damaged file
+            raise ParseError(f"damaged PDF ({_one_line(exc)})") from None
+
+
+def _check_open_document(doc: pymupdf.Document, data: bytes, max_pages: int) -> None:
+    # MuPDF repairs what it can; a file cut short still "opens" with pages missing.
+    if doc.is_repaired and b"%%EOF" not in data[-2048:]:
+        raise ParseError(TRUNCATED)
+    if doc.needs_pass or doc.is_encrypted:
+        raise ParseError("encrypted PDF: remove the password first")
+    if doc.page_count == 0:
+        raise ParseError("PDF has no pages")
+    if doc.page_count > max_pages:
+        raise ParseError(f"PDF has {doc.page_count} pages, over the limit of {max_pages} (PDF_MAX_PAGES)")
+    # Scanned PDFs carry images and no fonts: there is no text to parse.
+    if not any(doc.get_page_fonts(number) for number in range(doc.page_count)):
+        raise ParseError("PDF has no text layer (a scan?): run OCR on it first")
 
 
 def parse_checked(data: bytes, *, filename: str, ignore_outline: bool, max_pages: int) -> ParsedPaper:

@@ -64,6 +64,23 @@ def encrypted_pdf() -> bytes:
     return data
 
 
+def raw_pdf(objects: list[bytes]) -> bytes:
+    """A PDF written by hand from object bodies (object 1 is the catalog), with a correct xref."""
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def zero_page_pdf() -> bytes:
+    return raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"])
+
+
 HTML = b"<!DOCTYPE html>\n<html><head><title>arXiv</title></head><body>Not found</body></html>\n"
 
 

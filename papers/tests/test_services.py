@@ -10,7 +10,7 @@ from kg.versioning import content_version
 from papers import isolation
 from papers.models import Paper, Section
 from papers.services import paper_ingest, paper_ingest_bytes, paper_slug
-from papers.tests.pdf_factory import HTML, encrypted_pdf, make_pdf, scanned_pdf
+from papers.tests.pdf_factory import HTML, encrypted_pdf, make_pdf, scanned_pdf, zero_page_pdf
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("parser_available")]
 from papers.tests.pdf_factory import parser_available  # noqa: E402, F401
@@ -33,19 +33,6 @@ def database_state() -> tuple:
 def stored_files(settings) -> list:
     root = settings.MEDIA_ROOT / "papers"
     return sorted(root.iterdir()) if root.exists() else []
-
-
-def zero_page_pdf() -> bytes:
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
 
 
 def test_ingest_stores_paper_sections_and_file(tmp_path, settings):

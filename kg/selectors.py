@@ -26,11 +26,26 @@ def concept_for_page(slug: str) -> Concept:
     ).get(slug=slug)
 
 
-def concept_section_mentions(concept: Concept):
-    """Mentions of `concept` in paper sections, defining ones first, then by score."""
-    return (Mention.objects.filter(concept=concept, section__isnull=False)
-            .select_related("section__paper", "section__parent")
-            .order_by("-defines", "-score", "-count", "section__paper__title", "section__order"))
+SECTION_KIND_RANK = {"body": 0, "appendix": 1, "abstract": 2, "references": 3}
+
+
+def concept_section_mentions(concept: Concept) -> list[Mention]:
+    """Mentions of `concept` in paper sections, best first.
+
+    Defining sections first; among them a section whose heading names the concept (DeepSeek-V2
+    §2.1 "Multi-Head Latent Attention") beats an appendix or abstract that merely defines it too.
+    """
+    names = [n.lower() for n in concept.all_names if len(n) >= 2]
+    mentions = (Mention.objects.filter(concept=concept, section__isnull=False)
+                .select_related("section__paper", "section__parent")
+                .order_by("-defines", "-score", "-count", "section__paper__title", "section__order"))
+
+    def key(m: Mention):
+        title = m.section.title.lower()
+        named = any(name in title for name in names)
+        return (not m.defines, not named, SECTION_KIND_RANK.get(m.section.kind, 1), -m.score, -m.count)
+
+    return sorted(mentions, key=key)
 
 
 def concept_notes(concept: Concept) -> list[Note]:

@@ -113,18 +113,23 @@ def supporting_sections(g: nx.MultiDiGraph, a: str, b: str, *, limit: int = 3) -
 def typed_path(source: str, target: str) -> list[dict]:
     """The shortest chain of typed steps from one concept to another.
 
-    Relation edges cost 1; concepts only seen together in the same texts cost 3, so a
-    typed relation is preferred. Each step lists the sections that support it.
+    Typed relations only when they connect the two; otherwise relation edges cost 1 and
+    concepts only seen together in the same texts cost 3. Each step lists the sections
+    (then notes) that are about both ends.
     """
     g = current_graph()
     layer = _layer()
     for node in (source, target):
         if node not in layer:
             raise GraphError(f"unknown concept: {node.split(':', 1)[-1]}")
+    typed = nx.subgraph_view(layer, filter_edge=lambda u, v: layer.edges[u, v]["relation"])
     try:
-        nodes = nx.shortest_path(layer, source, target, weight=lambda u, v, d: 1 if d["relation"] else 3)
+        nodes = nx.shortest_path(typed, source, target)
     except nx.NetworkXNoPath:
-        return []
+        try:  # no chain of typed relations: concepts discussed together in the same texts
+            nodes = nx.shortest_path(layer, source, target, weight=lambda u, v, d: 1 if d["relation"] else 3)
+        except nx.NetworkXNoPath:
+            return []
     steps = []
     for u, v in zip(nodes, nodes[1:], strict=False):
         data = layer.edges[u, v]

@@ -1,8 +1,9 @@
 """Build the graph from rows with a handful of bulk `values()` queries, cached per content version."""
 
 import math
+import re
 import threading
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import networkx as nx
 from django.urls import NoReverseMatch, reverse
@@ -25,7 +26,8 @@ def node_id(kind: str, *parts: object) -> str:
 def _url_pattern(name: str, **placeholders: str) -> str:
     """A reversed URL with placeholders, filled in per node by `str.replace` (fast for 50k rows)."""
     try:
-        return reverse(name, kwargs=placeholders)
+        # The converters quote the braces of the placeholders; unquote so `fill` finds them.
+        return unquote(reverse(name, kwargs=placeholders))
     except NoReverseMatch:  # the page is not routed (yet); keep the documented shape
         fallback = {"concept": "/concepts/{slug}/", "note": "/notes/{slug}/", "paper": "/papers/{slug}/",
                     "section": "/papers/{slug}/sections/{key}/", "question": "/questions/{pk}/"}[name]
@@ -40,6 +42,13 @@ def _filler(pattern: str):
         return url
 
     return fill
+
+
+def short_title(title: str) -> str:
+    """"DeepSeek-V2: A Strong, ..." -> "DeepSeek-V2"; "Qwen3 Technical Report" -> "Qwen3"."""
+    head = title.split(":")[0].strip()
+    head = re.sub(r"\s+(technical report|report)$", "", head, flags=re.IGNORECASE)
+    return head[:40] or title[:40]
 
 
 def mention_weight(count: int, defines: bool) -> float:
@@ -71,10 +80,13 @@ def build_graph() -> nx.MultiDiGraph:
 
     papers: dict[int, str] = {}
     paper_slugs: dict[int, str] = {}
+    paper_short: dict[int, str] = {}
     for p in Paper.objects.values("id", "slug", "title"):
         nid = papers[p["id"]] = node_id("paper", p["slug"])
         paper_slugs[p["id"]] = p["slug"]
-        g.add_node(nid, kind="paper", label=p["title"], slug=p["slug"], url=paper_url(slug=p["slug"]))
+        paper_short[p["id"]] = short_title(p["title"])
+        g.add_node(nid, kind="paper", label=p["title"], short=paper_short[p["id"]], slug=p["slug"],
+                   url=paper_url(slug=p["slug"]))
 
     sections: dict[int, str] = {}
     rows = Section.objects.values_list("id", "paper_id", "key", "number", "title", "page_start", "parent_id")
@@ -82,7 +94,8 @@ def build_graph() -> nx.MultiDiGraph:
     for sid, pid, key, number, title, page, parent_id in rows.iterator(chunk_size=5000):
         slug = paper_slugs[pid]
         nid = sections[sid] = node_id("section", slug, key)
-        g.add_node(nid, kind="section", label=f"§{number} {title}" if number else title, paper=slug, key=key,
+        label = f"{paper_short[pid]} §{number} {title}" if number else f"{paper_short[pid]} · {title}"
+        g.add_node(nid, kind="section", label=label, paper=slug, key=key,
                    number=number, page=page, url=section_url(slug=slug, key=key))
         parents.append((sid, pid, parent_id))
     for sid, pid, parent_id in parents:

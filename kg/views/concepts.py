@@ -43,7 +43,8 @@ def concept_detail(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
     mentions = list(selectors.concept_section_mentions(concept))
     defining = [m for m in mentions if m.defines]
     others = [m for m in mentions if not m.defines]
-    defining.sort(key=lambda m: (m.section.paper.title, -m.score))
+    # Stable sort: within each paper the selector's best-first order is kept.
+    defining.sort(key=lambda m: m.section.paper.title)
     by_paper = [(paper, list(ms)) for paper, ms in groupby(defining, key=lambda m: m.section.paper)]
     show_backlinks = request.GET.get("backlinks") == "all"
     to = request.GET.get("to", "").strip()

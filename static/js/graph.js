@@ -160,6 +160,13 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     if (typeof cytoscape === "undefined") return;
+    // Cytoscape injects a <style> unless an element with this id exists; the CSP forbids inline
+    // styles, and site.css already gives the container position: relative.
+    if (!document.getElementById("__________cytoscape_stylesheet")) {
+      var marker = document.createElement("meta");
+      marker.id = "__________cytoscape_stylesheet";
+      document.head.appendChild(marker);
+    }
     var main = document.getElementById("cy");
     if (main) mainGraph(main);
     document.querySelectorAll(".cy-local").forEach(function (el) {

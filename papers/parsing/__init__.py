@@ -4,7 +4,7 @@ from papers.parsing.types import ParsedPaper, ParsedSection, ParseError
 
 __all__ = ["ParseError", "ParsedPaper", "ParsedSection", "parse_pdf"]
 
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"  # bump when the parse of the same bytes changes materially
 
 
 def parse_pdf(data: bytes, *, filename: str = "", ignore_outline: bool = False) -> ParsedPaper:

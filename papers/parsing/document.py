@@ -13,7 +13,7 @@ from papers.parsing.layout import (
     mark_furniture,
     toc_pages,
 )
-from papers.parsing.metadata import extract_title_authors, find_arxiv_id
+from papers.parsing.metadata import RUN_IN_ABSTRACT, extract_title_authors, find_arxiv_id, run_in_abstract
 from papers.parsing.outline import outline_headings
 from papers.parsing.text import compounds, join_lines
 from papers.parsing.types import ParsedPaper, ParsedSection, ParseError
@@ -188,6 +188,8 @@ def parse_document(data: bytes, *, filename: str = "", ignore_outline: bool = Fa
         stop = first_heading if first_heading is not None and first_heading < first_page_lines else first_page_lines
         title, authors = extract_title_authors(pages[0], stop)
         abstract = next((s.text for s in sections if s.kind == "abstract"), "")
+        if not abstract:
+            abstract = RUN_IN_ABSTRACT.sub("", join_lines(run_in_abstract(pages)))
         arxiv_id = find_arxiv_id(doc, pages)
         return ParsedPaper(
             title=title,

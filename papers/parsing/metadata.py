@@ -52,6 +52,24 @@ def extract_title_authors(first: Page, stop: int) -> tuple[str, list[str]]:
     return title, authors
 
 
+RUN_IN_ABSTRACT = re.compile(r"^abstract\s*[.:\u2014\u2013-]\s*", re.IGNORECASE)
+
+
+def run_in_abstract(pages: list[Page]) -> list[Line]:
+    """An abstract set as a paragraph that starts "Abstract." or "Abstract—" (no heading of its own)."""
+    for page in pages[:2]:
+        lines = page.lines
+        for i, line in enumerate(lines):
+            if RUN_IN_ABSTRACT.match(line.text) and len(line.text) > 20:
+                block = [line]
+                for nxt in lines[i + 1 :]:
+                    if nxt.y0 - block[-1].y1 > 0.6 * (nxt.y1 - nxt.y0) or abs(nxt.size - line.size) > 0.5:
+                        break
+                    block.append(nxt)
+                return block
+    return []
+
+
 def find_arxiv_id(doc: pymupdf.Document, pages: list[Page]) -> str:
     """An arXiv id printed on the first page, including the rotated stamp in the margin."""
     if not len(doc):

@@ -277,3 +277,16 @@ def test_unnumbered_headings_from_styles():
         ("Results", 1, 2, "body"),
         ("References", 1, 2, "references"),
     ]
+
+
+def test_run_in_abstract_is_the_abstract():
+    w = ReportWriter()
+    w.title("Run-in Abstract Paper", "Xia Yu")
+    w.paragraph("We study things. " + LOREM, lead="Abstract.")
+    w.heading("1", "Introduction")
+    w.paragraph(LOREM)
+    w.heading("2", "Method")
+    w.paragraph(LOREM)
+    paper = parse_pdf(w.tobytes())
+    assert paper.abstract.startswith("We study things. Large language models")
+    assert paper.authors == ["Xia Yu"]

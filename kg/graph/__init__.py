@@ -14,11 +14,14 @@ from kg.graph.analysis import (
 from kg.graph.build import NODE_KINDS, build_graph, current_graph, node_id
 from kg.graph.export import to_graphml, to_node_link
 
+graph_build = build_graph  # the services-style name (`make bench` calls it)
+
 __all__ = [
     "NODE_KINDS",
     "build_graph",
     "communities",
     "current_graph",
+    "graph_build",
     "importance",
     "neighbourhood",
     "node_id",

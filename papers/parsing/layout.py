@@ -242,19 +242,24 @@ def _footnote_start(line: Line, body: float) -> bool:
 
 
 def mark_footnotes(pages: list[Page], body: float) -> None:
-    """Footnotes: the small-print block at a page's foot that starts with a marker (1, *, †)."""
+    """Footnotes: the small-print block at a column's foot that starts with a marker (1, *, †)."""
     for page in pages:
-        lines = page.lines
-        start = None
-        for i in range(len(lines) - 1, -1, -1):
-            line = lines[i]
-            if line.y0 < page.height * 0.55 or line.size > body * 0.95:
-                break
-            if _footnote_start(line, body):
-                start = i
-        if start is not None:
-            for line in lines[start:]:
-                if line.y0 >= lines[start].y0 - 1:
+        if page.two_column:
+            mid = page.width / 2
+            columns = [[ln for ln in page.lines if ln.x1 <= mid + 4], [ln for ln in page.lines if ln.x0 >= mid - 4]]
+        else:
+            columns = [page.lines]
+        for column in columns:
+            lines = sorted(column, key=lambda ln: ln.y0)
+            start = None
+            for i in range(len(lines) - 1, -1, -1):
+                line = lines[i]
+                if line.y0 < page.height * 0.55 or line.size > body * 0.95:
+                    break
+                if _footnote_start(line, body):
+                    start = i
+            if start is not None:
+                for line in lines[start:]:
                     line.role = "footnote"
 
 

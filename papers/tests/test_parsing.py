@@ -137,6 +137,7 @@ def test_two_column_reading_order_and_headings():
     w.next_column()
     w.heading("3", "Experiments", size=12)
     w.paragraph("RIGHTSTART " + LOREM * 2)
+    w.footnote("2", "https://example.org/footnote")
     w.heading("3.1", "Setup", size=10.5)
     w.paragraph(LOREM)
     w.new_page()
@@ -147,6 +148,8 @@ def test_two_column_reading_order_and_headings():
     assert by_number(paper, "1").text.startswith("LEFTSTART")
     assert by_number(paper, "3").text.startswith("RIGHTSTART")
     assert "RIGHTSTART" not in by_number(paper, "2").text
+    assert "example.org/footnote" not in " ".join(s.text for s in paper.sections)
+    assert any("https://example.org/footnote" in s.footnotes for s in paper.sections)
 
 
 def test_bold_numbered_list_items_are_not_headings():

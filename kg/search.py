@@ -131,22 +131,29 @@ def search(query: str, *, kinds: set[str] | None = None, limit: int = 20) -> tup
     index = current_index()
     terms = list(dict.fromkeys(tokenize(query)))
     scores: dict[int, float] = defaultdict(float)
+    covered: dict[int, float] = defaultdict(float)
     n_docs = len(index.docs) or 1
+    total_idf = 0.0
     for term in terms:
         postings = index.postings.get(term, [])
         if not postings:
             continue
         idf = math.log(1 + (n_docs - len(postings) + 0.5) / (len(postings) + 0.5))
+        total_idf += idf
         for position, tf in postings:
             doc = index.docs[position]
             norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * doc.length / index.avg_length))
             scores[position] += idf * norm
+            covered[position] += idf
     folded = normalise(query)
     for position in list(scores):
         doc = index.docs[position]
+        # A text that has all the query's words beats one that repeats a few of them.
+        coverage = covered[position] / total_idf if total_idf else 0.0
+        scores[position] *= (0.3 + 0.7 * coverage) ** 2
         # A concept named (by any alias) in the query is what the user is after.
         if any(_contains_name(folded, normalise(name)) for name in doc.names):
-            scores[position] += 6.0
+            scores[position] += 4.0 * coverage + 2.0
         scores[position] *= KIND_BOOST[doc.kind]
     ranked = sorted(scores.items(), key=lambda item: (-round(item[1], 9), index.docs[item[0]].id))
     hits = []
@@ -169,7 +176,8 @@ def _contains_name(text: str, name: str) -> bool:
 
 
 def _pattern(terms: list[str]) -> re.Pattern | None:
-    han = sorted((t for t in terms if has_han(t)), key=len, reverse=True)
+    # A lone Chinese character ("不") would light up every other word; highlight words only.
+    han = sorted((t for t in terms if has_han(t) and len(t) > 1), key=len, reverse=True)
     parts = [re.escape(t) for t in han]
     parts.append(_WORD.pattern)
     return re.compile("|".join(parts)) if terms else None

@@ -50,7 +50,8 @@ def relation_label(rel_type: str, incoming: bool = False) -> str:
 @register.filter
 def heat(value: float, maximum: float) -> str:
     """0..1 share of the maximum, one decimal, for a CSS custom property."""
-    return f"{min(1.0, value / maximum):.2f}" if maximum else "0"
+    # Square root: a section with a quarter of the peak is still clearly visible.
+    return f"{min(1.0, (value / maximum) ** 0.5):.2f}" if maximum else "0"
 
 
 @register.simple_tag
@@ -104,3 +105,16 @@ def page_image(section, page: int | None = None, sentences: str = "") -> str:
     if sentences:
         boxes.append(sentences)
     return f"{url}?hl={';'.join(boxes)}" if boxes else url
+
+
+_DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
+_INLINE_MATH = re.compile(r"(?<![\\$])\$([^$\n]+?)\$")
+
+
+@register.filter
+def tex_delimiters(text: str) -> SafeString:
+    """Escaped text with `$...$` and `$$...$$` turned into the \\( \\) and \\[ \\] that js/math.js typesets."""
+    escaped = html.escape(text or "")
+    escaped = _DISPLAY_MATH.sub(lambda m: f"\\[{m.group(1)}\\]", escaped)
+    escaped = _INLINE_MATH.sub(lambda m: f"\\({m.group(1)}\\)", escaped)
+    return mark_safe(escaped)  # noqa: S308 - escaped above; delimiters are plain text

@@ -27,8 +27,8 @@ def test_english_alias_any_case(library):
 
 def test_mixed_query_finds_concept_note_and_question(library):
     found = ids("GRPO 为什么不需要 critic")
-    assert found[0] == "concept:grpo"
-    assert {"note:grpo-note", f"question:{library['q2'].pk}", "section:deepseek-v3:5.2.2"} <= set(found)
+    assert set(found[:3]) == {"concept:grpo", "note:grpo-note", f"question:{library['q2'].pk}"}
+    assert "section:deepseek-v3:5.2.2" in found
 
 
 def test_english_stemming_matches_inflections(library):

@@ -55,8 +55,11 @@ def concept_detail(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
         {other for other in [*g.successors(node), *g.predecessors(node)] if g.nodes[other]["kind"] == "concept"},
         key=lambda n: g.nodes[n]["label"].lower(),
     )
+    seen = {concept.name.casefold(), concept.acronym.casefold(), concept.name_zh.casefold()}
+    aliases = [a for a in concept.aliases if a.casefold() not in seen and not seen.add(a.casefold())]
     context = {
         "concept": concept,
+        "aliases": aliases,
         "node": node,
         "defining_by_paper": by_paper,
         "other_mentions": others[:OTHER_SECTIONS_SHOWN],

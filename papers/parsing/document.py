@@ -64,14 +64,17 @@ def _merge_specials(headings: list[Heading], specials: list[Heading], stream_len
 
 
 def _mark_dividers(headings: list[Heading]) -> set[int]:
-    """A bare "Appendix" heading right before the first appendix section only divides: no section of its own.
+    """A bare "Appendix" heading right before the first (top-level) appendix section only divides.
+
+    It gets no section of its own; before "A.1" with no "A" heading it stays, as the parent.
 
     Returns the ids of the headings that start the appendix.
     """
     appendix_starts = set()
     for k, heading in enumerate(headings):
         nxt = headings[k + 1] if k + 1 < len(headings) else None
-        if heading.kind == "appendix" and not heading.number and nxt and nxt.line_index - heading.line_index <= 3:
+        close = nxt is not None and nxt.line_index - heading.line_index <= 3 and nxt.level == 1
+        if heading.kind == "appendix" and not heading.number and close:
             heading.divider = True
             appendix_starts.add(id(nxt))
     return appendix_starts

@@ -68,6 +68,9 @@ def _successor(prev, cur) -> float | None:
 def transition(prev: list, cur: list) -> float | None:
     """How well heading number `cur` follows `prev` (None: impossible)."""
     depth = len(cur)
+    new_chapter = _successor(prev[0], cur[0]) or (isinstance(prev[0], int) and cur[0] == "A")
+    if depth > 1 and cur[0] != prev[0] and all(c == 1 for c in cur[1:]) and new_chapter:
+        return 0.5  # "3.1" or "A.1" right after "2.4": the new chapter has no heading line of its own
     if depth > len(prev) + 1:
         return None
     if depth == len(prev) + 1:

@@ -19,6 +19,7 @@ NUMBER_TOKEN = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,4}|[A-Z](?:\.\d{1,2}){0,4
 DIGITS = re.compile(r"\d+")
 ROMAN_OR_INT = re.compile(r"^(?:\d{1,4}|[ivxlc]{1,6})$", re.IGNORECASE)
 DOT_LEADER = re.compile(r"(?:\.\s?){4,}")
+TOC_ENTRY = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*|[A-Z](?:\.\d{1,2})*)\.?\s+[^\W\d_][^\d]*\s\d{1,3}$")
 
 
 @dataclass(slots=True)
@@ -279,7 +280,16 @@ def toc_pages(pages: list[Page]) -> set[int]:
         if page.number >= front and page.number - 1 not in found:
             break
         leaders = sum(1 for line in page.lines if DOT_LEADER.search(line.text))
+        entries = sum(1 for line in page.lines if TOC_ENTRY.match(line.text))  # "2.1 Data 7"
+        # Page numbers set apart at the right margin; tables have such columns too, so only with a title.
+        margin_numbers = sum(1 for line in page.lines if line.x0 > page.width * 0.7 and line.text.isdigit())
         titled = any(line.text.strip().lower() in ("contents", "table of contents") for line in page.lines[:5])
-        if leaders >= 5 or (titled and leaders >= 1):
+        continued = page.number - 1 in found
+        if (
+            leaders >= 5
+            or entries >= 8
+            or (titled and (leaders or entries >= 3 or margin_numbers >= 3))
+            or (continued and (leaders >= 3 or entries >= 5))
+        ):
             found.add(page.number)
     return found

@@ -293,3 +293,35 @@ def test_run_in_abstract_is_the_abstract():
     paper = parse_pdf(w.tobytes())
     assert paper.abstract.startswith("We study things. Large language models")
     assert paper.authors == ["Xia Yu"]
+
+
+def test_contents_page_without_leaders_and_appendix_without_its_own_heading():
+    w = ReportWriter()
+    w.title("Contents Without Leaders", "Ann Bo")
+    w.heading("", "Contents", size=13)
+    for number, title, page in [("1", "Introduction", 2), ("2", "Method", 2), ("2.1", "Data", 2), ("3", "Results", 3)]:
+        w.heading(number, f"{title}    {page}", size=11)
+    w.new_page()
+    w.heading("1", "Introduction")
+    w.paragraph(LOREM)
+    w.heading("2", "Method")
+    w.paragraph(LOREM)
+    w.heading("2.1", "Data", size=11)
+    w.paragraph(LOREM)
+    w.heading("3", "Results")
+    w.paragraph(LOREM)
+    w.heading("", "Appendix")
+    w.heading("A.1", "Extra Details", size=11)
+    w.paragraph(LOREM)
+    w.heading("A.2", "More Details", size=11)
+    w.paragraph(LOREM)
+    paper = parse_pdf(w.tobytes())
+    assert [(s.number, s.title, s.level, s.page, s.kind) for s in paper.sections] == [
+        ("1", "Introduction", 1, 2, "body"),
+        ("2", "Method", 1, 2, "body"),
+        ("2.1", "Data", 2, 2, "body"),
+        ("3", "Results", 1, 2, "body"),
+        ("", "Appendix", 1, 2, "appendix"),
+        ("A.1", "Extra Details", 2, 2, "appendix"),
+        ("A.2", "More Details", 2, 2, "appendix"),
+    ]

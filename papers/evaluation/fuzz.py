@@ -238,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
             reference = min(args.reference.glob("*.pdf"), key=lambda p: p.stat().st_size, default=None)
         report = run(
             corpus(variants=args.variants, seed=args.seed, reference=reference),
-            lambda name, data: paper_ingest_bytes(data=data, filename=name),
+            lambda name, data: paper_ingest_bytes(data=data, filename=name).result,
             time_limit=args.timeout,
         )
     print("\n".join(report.lines()))

@@ -55,6 +55,7 @@ def paper_ingest_bytes(*, data: bytes, filename: str, label: str = "", force: bo
     sha256 = hashlib.sha256(data).hexdigest()
     existing = Paper.objects.filter(sha256=sha256).first()
     if existing and not force:
+        _restore_file(existing, data)
         return PaperIngest(IngestResult(label, "unchanged"), existing)
     try:
         parsed = parse_pdf_isolated(
@@ -67,6 +68,17 @@ def paper_ingest_bytes(*, data: bytes, filename: str, label: str = "", force: bo
     except ParseError as exc:
         return PaperIngest(IngestResult(label, "failed", str(exc)))
     return _store(data=data, sha256=sha256, filename=filename, label=label, parsed=parsed, force=force)
+
+
+def _restore_file(paper: Paper, data: bytes) -> None:
+    """Put the stored copy back if it went missing (media wiped), so pages still render."""
+    if paper.file and default_storage.exists(paper.file.name):
+        return
+    name = default_storage.save(f"papers/{uuid.uuid4().hex}.pdf", ContentFile(data))
+    if Paper.objects.filter(pk=paper.pk).update(file=name):
+        paper.file.name = name
+    else:
+        default_storage.delete(name)
 
 
 def pdf_problem(data: bytes) -> str:

@@ -73,6 +73,17 @@ def test_same_file_twice_adds_nothing(tmp_path, settings):
     assert len(stored_files(settings)) == 1
 
 
+def test_unchanged_ingest_restores_a_missing_stored_file(tmp_path, settings):
+    path = write(tmp_path, "tiny.pdf", make_pdf())
+    paper_ingest(path=path)
+    for stored in stored_files(settings):
+        stored.unlink()
+
+    assert paper_ingest(path=path).status == "unchanged"
+    paper = Paper.objects.get()
+    assert (settings.MEDIA_ROOT / paper.file.name).read_bytes() == path.read_bytes()
+
+
 def test_force_reparses_in_place_and_keeps_links(tmp_path, settings):
     path = write(tmp_path, "tiny.pdf", make_pdf())
     paper_ingest(path=path)

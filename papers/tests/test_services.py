@@ -263,3 +263,49 @@ def test_pymupdf_is_at_least_the_version_that_fixes_the_last_heap_overflow():
     version = tuple(int(part) for part in pymupdf.mupdf_version.split(".")[:3])
     assert version >= (1, 28, 0)
     assert tuple(int(part) for part in pymupdf.pymupdf_version.split(".")[:3]) >= (1, 28, 0)
+
+
+KILLED_INGEST = """
+import os, sys, time, django
+from pathlib import Path
+django.setup()
+import kg.services.linking as linking
+
+def stall(*, paper):
+    Path(sys.argv[2]).write_text("writing")  # paper and sections are written, not committed
+    time.sleep(120)
+
+linking.mentions_refresh_for_paper = stall
+from papers.services import paper_ingest
+paper_ingest(path=Path(sys.argv[1]))
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ingest_killed_mid_write_leaves_nothing(tmp_path, settings):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        url = f"sqlite:///{db['NAME']}"
+    else:
+        url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    flag = tmp_path / "writing"
+    env = {**os.environ, "DATABASE_URL": url, "MEDIA_ROOT": str(settings.MEDIA_ROOT), "SECRET_KEY": "t",
+           "DJANGO_SETTINGS_MODULE": "kg.settings", "PYTHONPATH": str(settings.BASE_DIR)}
+    pdf = write(tmp_path, "tiny.pdf", make_pdf())
+    process = subprocess.Popen([sys.executable, "-c", KILLED_INGEST, str(pdf), str(flag)], env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while not flag.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert flag.exists(), "the ingest never reached its write"
+    finally:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+
+    assert (Paper.objects.count(), Section.objects.count()) == (0, 0)
+    assert paper_ingest(path=pdf).status == "new"  # nothing half-written blocks a retry

@@ -14,7 +14,7 @@ from papers.parsing.layout import (
     toc_pages,
 )
 from papers.parsing.metadata import RUN_IN_ABSTRACT, extract_title_authors, find_arxiv_id, run_in_abstract
-from papers.parsing.outline import outline_headings
+from papers.parsing.outline import fill_from_layout, outline_headings, outline_is_partial
 from papers.parsing.text import compounds, join_lines
 from papers.parsing.types import ParsedPaper, ParsedSection, ParseError
 
@@ -175,14 +175,15 @@ def parse_document(data: bytes, *, filename: str = "", ignore_outline: bool = Fa
         mark_figures(pages, body)
         skip = toc_pages(pages)
         stream = [line for page in pages for line in page.lines]
+        layout = find_headings(pages, stream, body, skip)
+        headings, source = layout, "layout"
         if toc and not ignore_outline:
-            headings = outline_headings(toc, stream, skip)
-            _place_unlocated(headings, stream)
-            headings = _merge_specials(headings, special_headings(stream, body, skip), len(stream))
-            source = "outline"
-        else:
-            headings = find_headings(pages, stream, body, skip)
-            source = "layout"
+            outlined = outline_headings(toc, stream, skip)
+            if not outline_is_partial(outlined, layout):
+                fill_from_layout(outlined, layout)
+                _place_unlocated(outlined, stream)
+                headings = _merge_specials(outlined, special_headings(stream, body, skip), len(stream))
+                source = "outline"
         _assign_kinds(headings, _mark_dividers(headings))
         _unique_numbers(headings)
         sections = build_sections(headings, stream, skip)

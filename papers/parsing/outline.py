@@ -83,3 +83,31 @@ def outline_headings(toc: list, stream: list[Line], skip_pages: set[int]) -> lis
         number = number or outline_number
         headings.append(Heading(number, title, level, index, used, line.page, line.bbox, line.size, line.bold))
     return headings
+
+
+def outline_is_partial(outline: list[Heading], layout: list[Heading]) -> bool:
+    """The page layout shows clearly more numbered headings than the outline lists, and all of the outline's.
+
+    Some PDFs bookmark only the chapters; then the layout's tree is the fuller, equally right one.
+    """
+    numbered = [h for h in layout if h.number]
+    if len(numbered) < 1.3 * len(outline) + 2:
+        return False
+    seen = {(words(h.title), h.page) for h in layout}
+    found = sum(1 for h in outline if any((words(h.title), h.page + d) in seen for d in (-1, 0, 1)))
+    return found >= 0.9 * len(outline)
+
+
+def fill_from_layout(outline: list[Heading], layout: list[Heading]) -> None:
+    """An outline entry whose title is not printed as such (math, abbreviations) takes the layout's
+    unclaimed numbered heading of the same level on its page."""
+    claimed = {h.line_index for h in outline}
+    for heading in outline:
+        if heading.line_index >= 0:
+            continue
+        same_place = (h for h in layout if h.number and h.page == heading.page and h.level == heading.level)
+        match = next((h for h in same_place if h.line_index not in claimed), None)
+        if match:
+            heading.number = heading.number or match.number
+            heading.line_index, heading.lines_used, heading.bbox = match.line_index, match.lines_used, match.bbox
+            claimed.add(match.line_index)

@@ -205,3 +205,18 @@ def simple_report(**options) -> ReportWriter:
     w.heading("A.1", "Core Contributors", size=11)
     w.paragraph(LOREM)
     return w
+
+
+# The outline simple_report() would carry if its headings were bookmarked (titles only, as LaTeX writes them).
+SIMPLE_OUTLINE = [
+    [1, "Introduction", 1],
+    [1, "Architecture", 1],
+    [2, "Attention Layers", 1],
+    [3, "Rotary Position Embedding", 1],
+    [1, "Pre-training", 2],
+    [2, "Data", 2],
+    [2, "Hyper-Parameters", 2],
+    [1, "Conclusion", 2],
+    [1, "Contributions", 3],
+    [2, "Core Contributors", 3],
+]

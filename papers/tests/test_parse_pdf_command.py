@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from papers.tests.pdfs import simple_report
+from papers.tests.pdfs import SIMPLE_OUTLINE, simple_report
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def report_file(tmp_path) -> Path:
     writer = simple_report()
-    writer.set_outline([[1, "Introduction", 1], [1, "Architecture", 1], [2, "Attention Layers", 1]])
+    writer.set_outline(SIMPLE_OUTLINE)
     path = tmp_path / "report.pdf"
     path.write_bytes(writer.tobytes())
     return path

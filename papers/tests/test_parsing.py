@@ -5,7 +5,7 @@ import pytest
 
 from papers.parsing import ParseError, parse_pdf
 from papers.parsing.layout import normalise
-from papers.tests.pdfs import LOREM, ReportWriter, simple_report
+from papers.tests.pdfs import LOREM, SIMPLE_OUTLINE, ReportWriter, simple_report
 
 
 @pytest.fixture
@@ -168,20 +168,7 @@ def test_bold_numbered_list_items_are_not_headings():
 
 def test_outline_path_recovers_numbers_and_boxes(report):
     w = simple_report()
-    w.set_outline(
-        [
-            [1, "Introduction", 1],
-            [1, "Architecture", 1],
-            [2, "Attention Layers", 1],
-            [3, "Rotary Position Embedding", 1],
-            [1, "Pre-training", 2],
-            [2, "Data", 2],
-            [2, "Hyper-Parameters", 2],
-            [1, "Conclusion", 2],
-            [1, "Contributions", 3],
-            [2, "Core Contributors", 3],
-        ]
-    )
+    w.set_outline(SIMPLE_OUTLINE)
     data = w.tobytes()
     paper = parse_pdf(data)
     assert paper.outline_source == "outline"
@@ -325,3 +312,23 @@ def test_contents_page_without_leaders_and_appendix_without_its_own_heading():
         ("A.1", "Extra Details", 2, 2, "appendix"),
         ("A.2", "More Details", 2, 2, "appendix"),
     ]
+
+
+def test_outline_with_chapters_only_gives_way_to_the_fuller_layout(report):
+    w = simple_report()
+    w.set_outline([[1, "Introduction", 1], [1, "Architecture", 1], [1, "Pre-training", 2], [1, "Conclusion", 2]])
+    paper = parse_pdf(w.tobytes())
+    assert paper.outline_source == "layout"
+    assert "2.1.1" in [s.number for s in paper.sections]
+
+
+def test_outline_entry_not_printed_verbatim_takes_the_layout_heading(report):
+    w = simple_report()
+    outline = [entry[:] for entry in SIMPLE_OUTLINE]
+    outline[2][1] = "Attention (in math form)"
+    w.set_outline(outline)
+    paper = parse_pdf(w.tobytes())
+    assert paper.outline_source == "outline"
+    section = next(s for s in paper.sections if s.title == "Attention (in math form)")
+    assert (section.number, section.level, section.page) == ("2.1", 2, 1)
+    assert section.bbox is not None

@@ -48,10 +48,12 @@ def density(count: int, words: int) -> float:
     return round(100.0 * count / (words + 150), 4)
 
 
-def introduces_acronym(text: str, hit: Hit, acronym: str) -> bool:
+def introduces_acronym(text: str, hit: Hit, acronym: str) -> int:
+    """Where "(ACR)" ends when the full name at `hit` introduces its acronym, else 0."""
     if not acronym or hit.text == acronym or hit.name == acronym:
-        return False
-    return re.match(_ACRONYM_AFTER.format(re.escape(acronym)), text[hit.end:hit.end + len(acronym) + 8]) is not None
+        return 0
+    match = re.match(_ACRONYM_AFTER.format(re.escape(acronym)), text[hit.end:hit.end + len(acronym) + 8])
+    return hit.end + match.end() if match else 0
 
 
 def summarise(
@@ -71,15 +73,20 @@ def summarise(
     context_text = text if context_text is None else context_text
     acronyms = acronyms or {}
     found: dict[str, MentionSummary] = {}
+    introduced_at: dict[str, int] = {}  # "Full Name (ACR)" is one mention, not two
     for hit in matcher.find(text) if hits is None else hits:
+        if introduced_at.get(hit.key, -1) >= hit.start:
+            continue
         summary = found.get(hit.key)
         if summary is None:
             summary = found[hit.key] = MentionSummary(hit.key, first_offset=hit.start,
                                                      context=sentence_around(context_text, hit.start, hit.end))
         summary.count += 1
         summary.offsets.append(hit.start)
-        if not summary.defines and introduces_acronym(text, hit, acronyms.get(hit.key, "")):
+        introduced = introduces_acronym(text, hit, acronyms.get(hit.key, ""))
+        if introduced:
             summary.defines = True
+            introduced_at[hit.key] = introduced - 1
     if heading:
         for hit in matcher.find(heading):
             summary = found.get(hit.key)

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_inline import StateInline
-from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
@@ -126,6 +125,45 @@ def _render_image(renderer, tokens, idx, options, env) -> str:
     return _render_image_src(str(token.attrGet("src") or ""), alt, env)
 
 
+# markdown-it scans from every "[" to the end of its paragraph looking for the "]" that closes a
+# link, so a paragraph of thousands of unmatched brackets takes quadratic time. Brackets in such
+# a paragraph are kept as text: real notes stay far below this product of brackets and length.
+LINK_SCAN_BUDGET = 2_000_000
+
+
+def _guarded(rule):
+    def guarded(state: StateInline, silent: bool) -> bool:
+        key = ("_bracket_budget", id(state.src), len(state.src))
+        allowed = state.env.get(key)
+        if allowed is None:
+            allowed = state.env[key] = state.src.count("[") * len(state.src) <= LINK_SCAN_BUDGET
+        return rule(state, silent) if allowed else False
+
+    return guarded
+
+
+def _guard_link_rules(md: MarkdownIt) -> None:
+    for rule in md.inline.ruler.__rules__:
+        if rule.name in ("link", "image", "footnote_inline", "footnote_ref"):
+            rule.fn = _guarded(rule.fn)
+    md.inline.ruler.__compile__()
+
+
+def _heading_ids(state) -> None:
+    """Give every heading an id from its text, numbered when repeated (linear, unlike a retry loop)."""
+    seen: dict[str, int] = {}
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open" or index + 1 >= len(tokens):
+            continue
+        inline = tokens[index + 1]
+        text = "".join(child.content for child in inline.children or [] if child.type in ("text", "code_inline"))
+        base = heading_id(text)
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        token.attrSet("id", base if n == 0 else f"{base}-{n}")
+
+
 def build_markdown() -> MarkdownIt:
     md = (
         MarkdownIt("commonmark", {"html": True, "highlight": _highlight, "maxNesting": 20})
@@ -133,8 +171,9 @@ def build_markdown() -> MarkdownIt:
         .use(footnote_plugin)
         .use(tasklists_plugin)
         .use(dollarmath_plugin, renderer=_math, allow_digits=False, double_inline=True)
-        .use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_id)
     )
+    md.core.ruler.push("heading_ids", _heading_ids)
+    _guard_link_rules(md)
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.add_render_rule("wikilink", _render_wikilink)
     md.add_render_rule("image", _render_image)

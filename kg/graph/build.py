@@ -1,5 +1,6 @@
 """Build the graph from rows with a handful of bulk `values()` queries, cached per content version."""
 
+import gc
 import math
 import re
 import threading
@@ -58,6 +59,18 @@ def mention_weight(count: int, defines: bool) -> float:
 
 def build_graph() -> nx.MultiDiGraph:
     """The whole graph: concepts, notes, papers, sections, questions and their typed edges."""
+    # Hundreds of thousands of small dicts and no cycles: the cyclic collector would run
+    # over and over while they are made and find nothing, so it waits until the end.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build()
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build() -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
     concept_url = _filler(_url_pattern("concept", slug="{slug}"))
     note_url = _filler(_url_pattern("note", slug="{slug}"))

@@ -3,18 +3,10 @@
 import pymupdf
 
 from papers.parsing.headings import Heading, find_headings, special_headings
-from papers.parsing.layout import (
-    Line,
-    Page,
-    body_size,
-    extract_pages,
-    mark_figures,
-    mark_footnotes,
-    mark_furniture,
-    toc_pages,
-)
+from papers.parsing.layout import Line, Page, body_size, extract_pages
 from papers.parsing.metadata import RUN_IN_ABSTRACT, extract_title_authors, find_arxiv_id, run_in_abstract
 from papers.parsing.outline import fill_from_layout, outline_headings, outline_is_partial
+from papers.parsing.regions import mark_figures, mark_footnotes, mark_furniture, toc_pages
 from papers.parsing.text import compounds, join_lines
 from papers.parsing.types import ParsedPaper, ParsedSection, ParseError
 

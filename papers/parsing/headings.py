@@ -13,11 +13,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from papers.parsing.layout import DOT_LEADER, Line, Page
+from papers.parsing.numbering import HEADING, best_chain
 
-HEADING = re.compile(
-    r"^(?:(?:Appendix|APPENDIX)\s+(?P<app>[A-Z](?:\.\d{1,2}){0,3})|(?P<num>\d{1,2}(?:\.\d{1,2}){0,4}|[A-Z](?:\.\d{1,2}){0,4}))"
-    r"(?P<dot>[.:])?\s+(?P<title>[^\W\d_].*)$"
-)
 CAPTION = re.compile(r"^(?:Figure|Fig\.|Table|Algorithm|Listing|Equation)\s*\d", re.IGNORECASE)
 TRAILING_PAGE = re.compile(r"\s\d{1,3}$")
 SPECIAL = {
@@ -48,73 +45,6 @@ class Heading:
     rest: str = ""  # body text that follows a run-in heading on its own line
     kind: str = "body"
     divider: bool = False  # only marks where the appendix starts; no section of its own
-
-
-def parts(number: str) -> list:
-    return [int(p) if p.isdigit() else p for p in number.split(".")]
-
-
-def _successor(prev, cur) -> float | None:
-    """Score of `cur` following `prev` at the same depth: 1 for the next, less for a small skip."""
-    if isinstance(prev, int) and isinstance(cur, int):
-        step = cur - prev
-    elif isinstance(prev, str) and isinstance(cur, str):
-        step = ord(cur) - ord(prev)
-    else:
-        return None
-    return {1: 1.0, 2: 0.4}.get(step)
-
-
-def transition(prev: list, cur: list) -> float | None:
-    """How well heading number `cur` follows `prev` (None: impossible)."""
-    depth = len(cur)
-    new_chapter = _successor(prev[0], cur[0]) or (isinstance(prev[0], int) and cur[0] == "A")
-    if depth > 1 and cur[0] != prev[0] and all(c == 1 for c in cur[1:]) and new_chapter:
-        return 0.5  # "3.1" or "A.1" right after "2.4": the new chapter has no heading line of its own
-    if depth > len(prev) + 1:
-        return None
-    if depth == len(prev) + 1:
-        if cur[:-1] != prev:
-            return None
-        return {1: 1.0, "A": 1.0, 2: 0.4}.get(cur[-1])
-    if cur[: depth - 1] != prev[: depth - 1]:
-        return None
-    if depth == 1 and isinstance(prev[0], int) and cur[0] == "A":
-        return 1.0  # the appendix starts
-    return _successor(prev[depth - 1], cur[-1])
-
-
-def _start_score(cur: list) -> float | None:
-    if cur in ([1], ["A"]):
-        return 1.0
-    if len(cur) == 1 and isinstance(cur[0], int) and cur[0] <= 3:
-        return 0.3
-    return None
-
-
-def best_chain(candidates: list[Heading]) -> list[Heading]:
-    """The highest-scoring subsequence whose numbers follow each other as section numbers do."""
-    n = len(candidates)
-    nums = [parts(c.number) for c in candidates]
-    score: list[float] = [0.0] * n
-    back: list[int] = [-1] * n
-    for j in range(n):
-        start = _start_score(nums[j])
-        score[j], back[j] = (start, -1) if start is not None else (float("-inf"), -1)
-        for i in range(j):
-            if score[i] == float("-inf"):
-                continue
-            step = transition(nums[i], nums[j])
-            if step is not None and score[i] + step > score[j]:
-                score[j], back[j] = score[i] + step, i
-    if not n or max(score) == float("-inf"):
-        return []
-    j = max(range(n), key=lambda k: (score[k], k))
-    chain = []
-    while j != -1:
-        chain.append(candidates[j])
-        j = back[j]
-    return chain[::-1]
 
 
 def _clean_title(title: str) -> str:
@@ -310,7 +240,7 @@ def unnumbered_top(stream: list[Line], body: float, skip_pages: set[int], chain:
 
 def find_headings(pages: list[Page], stream: list[Line], body: float, skip_pages: set[int]) -> list[Heading]:
     candidates = consistent_styles(numbered_candidates(stream, body, skip_pages))
-    chain = best_chain(candidates)
+    chain = [candidates[i] for i in best_chain([c.number for c in candidates])]
     special = special_headings(stream, body, skip_pages)
     if len(chain) < 2:
         chain = styled_headings(stream, body, skip_pages)

@@ -7,8 +7,9 @@ next or previous one; never a contents page) by its title; the number printed be
 
 import re
 
-from papers.parsing.headings import HEADING, Heading
+from papers.parsing.headings import Heading
 from papers.parsing.layout import Line
+from papers.parsing.numbering import HEADING
 
 WORDS = re.compile(r"[^\W_]+")
 

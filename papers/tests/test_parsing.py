@@ -3,7 +3,7 @@
 import pymupdf
 import pytest
 
-from papers.parsing import ParseError, parse_pdf
+from papers.parsing import parse_pdf
 from papers.parsing.layout import normalise
 from papers.tests.pdfs import LOREM, SIMPLE_OUTLINE, ReportWriter, simple_report
 
@@ -196,45 +196,6 @@ def test_normalise_ligatures_and_math_letters():
     assert normalise("e\ufb03cient \ufb01ne-tuning") == "efficient fine-tuning"
     assert normalise("\U0001d44a\U0001d465") == "Wx"
     assert normalise("soft\u00adhyphen") == "softhyphen"
-
-
-class TestBadInput:
-    def test_not_a_pdf(self):
-        with pytest.raises(ParseError, match="not a PDF"):
-            parse_pdf(b"<!doctype html><html><body>Not found</body></html>", filename="x.pdf")
-
-    def test_empty(self):
-        with pytest.raises(ParseError, match="empty"):
-            parse_pdf(b"")
-
-    def test_truncated(self, report):
-        with pytest.raises(ParseError) as info:
-            parse_pdf(report[:400])
-        assert "\n" not in str(info.value)
-
-    def test_encrypted(self, report):
-        doc = pymupdf.open(stream=report, filetype="pdf")
-        data = doc.tobytes(encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="secret", owner_pw="owner")
-        with pytest.raises(ParseError, match="encrypted"):
-            parse_pdf(data)
-
-    def test_scanned_without_text_layer(self):
-        doc = pymupdf.open()
-        page = doc.new_page()
-        pix = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 50, 50), False)
-        pix.clear_with(200)
-        page.insert_image(page.rect, pixmap=pix)
-        with pytest.raises(ParseError, match="no text layer"):
-            parse_pdf(doc.tobytes())
-
-    def test_zero_pages(self):
-        data = (
-            b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-            b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-            b"trailer<</Root 1 0 R>>\n%%EOF\n"
-        )
-        with pytest.raises(ParseError, match="no pages"):
-            parse_pdf(data)
 
 
 def test_unnumbered_headings_from_styles():

@@ -2,10 +2,26 @@
 
 from django.http import Http404, HttpRequest
 from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
 from papers import selectors
+from papers.highlights import sentence_boxes
 from papers.models import Paper, Section
+
+
+def page_image_url(section: Section, page: int, sentences: list[str]) -> str:
+    """The rendered page with the section heading and `sentences` highlighted ("" if not routed)."""
+    try:
+        url = reverse("paper_page_image", kwargs={"slug": section.paper.slug, "page": page})
+    except NoReverseMatch:
+        return ""
+    boxes = list(sentence_boxes(paper=section.paper, page=page, sentences=sentences))
+    if page == section.heading_page and len(section.heading_bbox or []) == 4:
+        boxes.insert(0, section.heading_bbox)
+    if not boxes:
+        return url
+    return url + "?hl=" + ";".join(",".join(f"{v:.1f}" for v in box) for box in boxes[:20])
 
 
 @require_GET
@@ -38,9 +54,13 @@ def section_detail(request: HttpRequest, slug: str, key: str) -> TemplateRespons
     concepts = [m.concept for m in mentions]
     defined = [m.concept.id for m in mentions if m.defines]
     pages = list(range(section.page_start, min(section.page_end, section.page_start + 3) + 1))
+    # Highlight the sentences that define its concepts, and any passed in (?s=..., e.g. trace evidence).
+    sentences = [m.context for m in mentions if m.defines and m.context]
+    sentences += [s[:400] for s in request.GET.getlist("s")[:3]]
     context = {
         "section": section, "paper": section.paper, "mentions": mentions, "concepts": concepts,
-        "questions": selectors.section_questions(section, defined), "pages": pages,
+        "questions": selectors.section_questions(section, defined),
+        "page_images": [(page, page_image_url(section, page, sentences)) for page in pages],
         **selectors.section_neighbours(section),
     }
     return TemplateResponse(request, "papers/section.html", context)

@@ -22,6 +22,27 @@ RELATION_LABELS = {
     "co-mentioned": (_("discussed with"), _("discussed with")),
 }
 
+KIND_LABELS = {
+    "architecture": _("Architecture"), "training": _("Training"), "alignment": _("Alignment"),
+    "inference": _("Inference"), "data": _("Data"), "evaluation": _("Evaluation"), "math": _("Math"),
+    "retrieval": _("Retrieval and agents"), "finetuning": _("Efficient fine-tuning"),
+    "systems": _("Systems and engineering"), "model": _("Model"),
+}
+TAG_LABELS = {
+    "high-frequency": _("High frequency"), "hot": _("Hot"), "new": _("New"),
+    "project-essential": _("Project essential"),
+}
+
+
+@register.filter
+def kind_label(kind: str) -> str:
+    return str(KIND_LABELS.get(kind, kind))
+
+
+@register.filter
+def tag_label(tag: str) -> str:
+    return str(TAG_LABELS.get(tag, tag))
+
 
 def chinese() -> bool:
     return (get_language() or "").lower().startswith("zh")

@@ -68,7 +68,8 @@ def parse(text: str) -> NoteSource:
         data = yaml.load(raw, Loader=SafeLoader) if raw.strip() else {}  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 2 if mark is not None else 1  # +1 for 1-based, +1 for the opening fence
+        last = max(len(raw.rstrip("\n").split("\n")) - 1, 0)  # an error at the end is on the last line
+        line = min(mark.line, last) + 2 if mark is not None else 1  # +1 for 1-based, +1 for the opening fence
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise NoteSourceError(f"malformed front matter ({problem})", line) from None
     if not isinstance(data, dict):

@@ -52,8 +52,10 @@ def _note_mentions(vocab: _Vocabulary, note: Note, links: list[tuple[int, str]] 
     for concept_id, context in links:
         linked.setdefault(concept_id, context)
     slug_of = {v: k for k, v in vocab.ids.items()}
-    for concept_id in linked:
-        found.setdefault(slug_of[concept_id], MentionSummary(slug_of[concept_id], context=linked[concept_id]))
+    for concept_id, context in linked.items():
+        summary = found.setdefault(slug_of[concept_id], MentionSummary(slug_of[concept_id]))
+        if not summary.count:  # named only by the title, or not in the text at all: the link's sentence says more
+            summary.context = context
     for slug in declared:
         found.setdefault(slug, MentionSummary(slug, context=note.title))
     rows = []

@@ -4,7 +4,13 @@ import pymupdf
 
 from papers.parsing.headings import Heading, find_headings, special_headings
 from papers.parsing.layout import Line, Page, body_size, extract_pages
-from papers.parsing.metadata import RUN_IN_ABSTRACT, extract_title_authors, find_arxiv_id, run_in_abstract
+from papers.parsing.metadata import (
+    RUN_IN_ABSTRACT,
+    abstract_prose,
+    extract_title_authors,
+    find_arxiv_id,
+    run_in_abstract,
+)
 from papers.parsing.outline import fill_from_layout, outline_headings, outline_is_partial
 from papers.parsing.regions import mark_figures, mark_footnotes, mark_furniture, toc_pages
 from papers.parsing.text import compounds, join_lines
@@ -183,7 +189,7 @@ def parse_document(data: bytes, *, filename: str = "", ignore_outline: bool = Fa
         first_page_lines = len(pages[0].lines)
         stop = first_heading if first_heading is not None and first_heading < first_page_lines else first_page_lines
         title, authors = extract_title_authors(pages[0], stop)
-        abstract = next((s.text for s in sections if s.kind == "abstract"), "")
+        abstract = abstract_prose(next((s.text for s in sections if s.kind == "abstract"), ""))
         if not abstract:
             abstract = RUN_IN_ABSTRACT.sub("", join_lines(run_in_abstract(pages)))
         arxiv_id = find_arxiv_id(doc, pages)

@@ -39,19 +39,22 @@ def extract_title_authors(first: Page, stop: int) -> tuple[str, list[str]]:
     after = [line for line in first.lines[:stop] if line.y0 >= titles[-1].y1 - 1 and line.role == "body"]
     authors: list[str] = []
     for line in after:
-        if len(authors) > 200 or len(line.text) > 300:
-            break
+        words = line.text.split()
+        if len(authors) > 200 or len(line.text) > 300 or (len(words) >= 12 and line.text.count(",") < 3):
+            break  # running text: the author block is over
         if EMAIL_OR_URL.search(line.text) or AFFILIATION.search(line.text):
             continue
         if line.text.lower().startswith(("abstract", "correspond", "equal contribution")):
             break
         for name in SPLIT_AUTHORS.split(line.text):
             name = MARKERS.sub("", name).strip(" ,*")
-            if name and any(ch.isalpha() for ch in name) and len(name.split()) <= 5:
+            plausible = any(ch.isalpha() for ch in name) and not any(ch.isdigit() for ch in name)
+            if name and plausible and len(name.split()) <= 5:
                 authors.append(name)
     return title, authors
 
 
+CAPTION_START = re.compile(r"^(?:Figure|Fig\.|Table)\s*\d", re.IGNORECASE)
 RUN_IN_ABSTRACT = re.compile(r"^abstract\s*[.:\u2014\u2013-]\s*", re.IGNORECASE)
 
 
@@ -68,6 +71,18 @@ def run_in_abstract(pages: list[Page]) -> list[Line]:
                     block.append(nxt)
                 return block
     return []
+
+
+def abstract_prose(text: str) -> str:
+    """The abstract's own paragraphs: the prose before the first caption or figure label."""
+    kept = []
+    for paragraph in text.split("\n\n"):
+        letters = sum(ch.isalpha() for ch in paragraph)
+        prose = len(paragraph) >= 60 and letters > 0.6 * len(paragraph) and paragraph.rstrip().endswith((".", "!", "?"))
+        if CAPTION_START.match(paragraph) or (kept and not prose):
+            break  # a caption, or the labels of a figure drawn right after the abstract
+        kept.append(paragraph)
+    return "\n\n".join(kept).strip()
 
 
 def find_arxiv_id(doc: pymupdf.Document, pages: list[Page]) -> str:

@@ -103,3 +103,13 @@ def test_section_text_is_clean(shared_papers, parsed):
     evaluation = next(s for s in paper.sections if s.number == "5.3.1")
     assert "https://aider.chat" in evaluation.footnotes
     assert "https://aider.chat" not in evaluation.text
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_metadata_as_printed_on_page_one(shared_papers, parsed, name):
+    paper = parsed(shared_papers / name)
+    assert paper.title.split()[0] in name.replace("_", " ").replace("-", " ") or paper.title.startswith("DeepSeek")
+    assert paper.authors in (["DeepSeek-AI"], ["Qwen Team"])
+    assert len(paper.abstract) > 500
+    assert paper.abstract.endswith(".")
+    assert "Figure 1" not in paper.abstract

@@ -8,9 +8,11 @@ import html
 import math
 import re
 import threading
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.utils.safestring import SafeString, mark_safe
 
 from kg.graph.build import _filler, _url_pattern, node_id
@@ -74,34 +76,80 @@ def _documents() -> list[Doc]:
     return docs
 
 
+# Tokenising is the slow part (jieba); a document whose text did not change keeps its terms
+# from the previous build, so a rebuild after an edit only tokenises what changed.
+_terms: dict[str, tuple[int, Counter, int]] = {}
+
+
+def _doc_terms(doc: Doc) -> tuple[Counter, int]:
+    fingerprint = hash((doc.title, doc.names, doc.text))
+    cached = _terms.get(doc.id)
+    if cached and cached[0] == fingerprint:
+        return cached[1], cached[2]
+    terms = tokenize(" ".join([doc.title, *doc.names])) * TITLE_REPEAT + tokenize(doc.text)
+    counts = Counter(terms)
+    _terms[doc.id] = (fingerprint, counts, len(terms) or 1)
+    return counts, len(terms) or 1
+
+
 def build_index() -> Index:
     index = Index(docs=_documents())
     total = 0
     for position, doc in enumerate(index.docs):
-        terms = tokenize(" ".join([doc.title, *doc.names])) * TITLE_REPEAT + tokenize(doc.text)
-        doc.length = len(terms) or 1
+        counts, doc.length = _doc_terms(doc)
         total += doc.length
-        for term, tf in Counter(terms).items():
+        for term, tf in counts.items():
             index.postings[term].append((position, tf))
     index.avg_length = total / len(index.docs) if index.docs else 1.0
+    live = {doc.id for doc in index.docs}
+    for gone in [key for key in _terms if key not in live]:
+        del _terms[gone]
     return index
 
 
+SLOW_BUILD_S = 2.0
 _lock = threading.Lock()
-_cache: dict[str, object] = {"version": None, "index": None}
+_cache: dict[str, object] = {"version": None, "index": None, "seconds": 0.0, "building": False}
+
+
+def _rebuild(version: int) -> None:
+    started = time.perf_counter()
+    index = build_index()
+    _cache.update(index=index, version=version, seconds=time.perf_counter() - started)
+
+
+def _rebuild_in_background(version: int) -> None:
+    try:
+        _rebuild(version)
+    finally:
+        _cache["building"] = False
+        connections.close_all()
 
 
 def current_index() -> Index:
+    """The index for the current content version.
+
+    A large library whose last build was slow keeps answering from the previous index while
+    a thread builds the new one (results a few seconds stale, never a blocked request).
+    """
     version = content_version()
-    if _cache["version"] != version or _cache["index"] is None:
-        with _lock:
-            if _cache["version"] != version or _cache["index"] is None:
-                _cache.update(index=build_index(), version=version)
+    if _cache["version"] == version and _cache["index"] is not None:
+        return _cache["index"]  # type: ignore[return-value]
+    with _lock:
+        if _cache["version"] == version and _cache["index"] is not None:
+            return _cache["index"]  # type: ignore[return-value]
+        if _cache["index"] is not None and _cache["seconds"] > SLOW_BUILD_S:  # type: ignore[operator]
+            if not _cache["building"]:
+                _cache["building"] = True
+                threading.Thread(target=_rebuild_in_background, args=(version,), daemon=True).start()
+            return _cache["index"]  # type: ignore[return-value]
+        _rebuild(version)
     return _cache["index"]  # type: ignore[return-value]
 
 
 def clear_cache() -> None:
-    _cache.update(version=None, index=None)
+    _cache.update(version=None, index=None, seconds=0.0, building=False)
+    _terms.clear()
 
 
 def clean_query(query: str | None) -> str:

@@ -4,6 +4,8 @@ The index is built in Python from rows with the shared tokenizer, so the ranking
 same on SQLite and PostgreSQL (CI runs this file on both; DATABASE_URL picks the database).
 """
 
+import time
+
 import pytest
 
 from kg import search
@@ -90,3 +92,28 @@ def test_exact_ranking_of_the_small_library(library):
     assert ids("KV cache 压缩") == ["concept:kv-cache", f"question:{q1}", "section:deepseek-v3:2.1.1", "concept:mla",
                                    "section:deepseek-v2:2.1", "note:mla-note"]
     assert ids("critic") == ["note:grpo-note", f"question:{q2}", "concept:grpo", "section:deepseek-v3:5.2.2"]
+
+
+def test_rebuild_reuses_the_terms_of_unchanged_documents(library, monkeypatch):
+    ids("MLA")
+    calls = []
+    real = search.tokenize
+    monkeypatch.setattr(search, "tokenize", lambda text: calls.append(text) or real(text))
+    factories.concept("rope", name="Rotary Position Embedding", acronym="RoPE")
+    assert ids("RoPE") == ["concept:rope"]
+    assert len(calls) == 2 + 1  # the new concept's names and text, then the query
+
+
+@pytest.mark.django_db(transaction=True)  # the builder thread has its own connection: rows must be committed
+def test_a_slow_index_is_rebuilt_in_the_background():
+    factories.small_library()
+    ids("MLA")
+    search._cache["seconds"] = search.SLOW_BUILD_S + 1  # as if the library were large
+    factories.concept("rope", name="Rotary Position Embedding", acronym="RoPE")
+    stale = ids("RoPE")  # answered at once from the previous index
+    assert stale == []
+    for _ in range(100):
+        if not search._cache["building"]:
+            break
+        time.sleep(0.05)
+    assert ids("RoPE") == ["concept:rope"]

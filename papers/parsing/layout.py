@@ -40,15 +40,19 @@ class Line:
         return (round(self.x0, 1), round(self.y0, 1), round(self.x1, 1), round(self.y1, 1))
 
     def lead(self) -> tuple[str, float, int]:
-        """The leading run of bold spans: its text, its largest size, how many spans it takes."""
+        """The leading run of bold spans: its text, its largest size, how many spans it takes.
+
+        A section number set in regular weight before a bold title belongs to the run.
+        """
         parts, size, count = [], 0.0, 0
         for text, span_size, bold, _flags in self.spans:
-            if not bold and text.strip():
+            stripped = text.strip()
+            if not bold and stripped and not (count == 0 and NUMBER_TOKEN.match(stripped)):
                 break
             parts.append(text)
-            size = max(size, span_size) if text.strip() else size
+            size = max(size, span_size) if stripped and bold else size
             count += 1
-        return "".join(parts).strip(), size, count
+        return normalise("".join(parts)).strip(), size, count
 
 
 @dataclass(slots=True)
@@ -112,15 +116,15 @@ def _merge_rows(lines: list[Line]) -> list[Line]:
             overlap = min(prev.y1, line.y1) - max(prev.y0, line.y0)
             gap = line.x0 - prev.x1
             same_row = overlap > 0.6 * min(prev.y1 - prev.y0, line.y1 - line.y0)
-            number_gap = NUMBER_TOKEN.match(prev.text) and gap < 2.5 * prev.size and prev.bold == line.bold
+            number_gap = NUMBER_TOKEN.match(prev.text) and gap < 2.5 * prev.size and line.text[:1].isalpha()
             run_in = prev.bold and prev.text.endswith((".", ":")) and gap < 1.3 * prev.size  # "Lead." + quad
             if same_row and gap >= -1 and (gap < 0.8 * prev.size or number_gap or run_in):
                 joiner = "" if gap < 0.1 * prev.size else " "
+                if len(line.text) > len(prev.text):  # the longer part sets the line's style
+                    prev.size, prev.bold = line.size, line.bold
                 prev.text = f"{prev.text}{joiner}{line.text}"
                 prev.spans = prev.spans + ([(" ", prev.size, prev.bold, 0)] if joiner else []) + line.spans
                 prev.x1, prev.y0, prev.y1 = line.x1, min(prev.y0, line.y0), max(prev.y1, line.y1)
-                if len(line.text) > len(prev.text) // 2:
-                    prev.size = max(prev.size, line.size)
                 continue
         merged.append(line)
     return merged

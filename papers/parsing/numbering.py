@@ -51,6 +51,8 @@ def _start_score(cur: list) -> float | None:
         return 1.0
     if len(cur) == 1 and isinstance(cur[0], int) and cur[0] <= 3:
         return 0.3
+    if len(cur) > 1 and all(c == 1 for c in cur[1:]) and cur[0] in (1, "A"):
+        return 0.5  # "1.1" first: the chapter heading itself is unnumbered or missed
     return None
 
 

@@ -94,12 +94,12 @@ class ReportWriter:
             stamp = f"arXiv:{arxiv}v1 [cs.CL] 1 Jan 2025"
             self.page.insert_text((20, 500), stamp, fontname=BODY, fontsize=9, rotate=90)
 
-    def heading(self, number: str, title: str, *, size: float = 13, split: bool = False) -> None:
-        """A heading; `split` sets the number as its own text run, apart from the title."""
+    def heading(self, number: str, title: str, *, size: float = 13, split: bool = False, regular_number=False) -> None:
+        """A heading; `split` sets the number as its own text run apart from the title, `regular_number` unbolded."""
         self._room(3 * size)
         self.y += size
-        if number and split:
-            self._line(self.x, number, BOLD, size)
+        if number and (split or regular_number):
+            self._line(self.x, number, BODY if regular_number else BOLD, size)
             self._line(self.x + 2.2 * size, title, BOLD, size)
         else:
             self._line(self.x, f"{number} {title}".strip(), BOLD, size)

@@ -127,6 +127,21 @@ def test_number_in_its_own_span():
     ]
 
 
+def test_number_in_regular_weight_before_a_bold_title():
+    w = ReportWriter()
+    w.title("Regular Numbers", "Team")
+    for number, title in [("1", "Introduction"), ("2", "Method"), ("2.1", "Data"), ("3", "Results")]:
+        w.heading(number, title, regular_number=True, size=12 if "." not in number else 10.5)
+        w.paragraph(LOREM)
+    paper = parse_pdf(w.tobytes())
+    assert [(s.number, s.title, s.level) for s in paper.sections] == [
+        ("1", "Introduction", 1),
+        ("2", "Method", 1),
+        ("2.1", "Data", 2),
+        ("3", "Results", 1),
+    ]
+
+
 def test_two_column_reading_order_and_headings():
     w = ReportWriter(columns=2, header="Proceedings of Something")
     w.title("Two Columns", "Team")

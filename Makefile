@@ -9,7 +9,7 @@ SHARED_PAPERS ?= ../shared/papers
 
 export PAPERS_DIR
 
-.PHONY: run test lint venv secret migrate load serve eval-sections eval-trace bench bench-ingest clean
+.PHONY: run test lint venv secret migrate load serve eval-sections eval-trace bench bench-ingest bench-pages clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,9 @@ eval-trace: venv
 
 bench-ingest: venv
 	SECRET_KEY=bench-only $(PY) -m papers.evaluation.bench_ingest $(SHARED_PAPERS)
+
+bench-pages: venv
+	SECRET_KEY=bench-only $(PY) -m kg.timings
 
 bench: venv
 	SECRET_KEY=bench-only $(PY) -m kg.bench $(SHARED_PAPERS)

@@ -47,6 +47,7 @@ def graph_page(request: HttpRequest) -> TemplateResponse:
         "communities": sorted(set(communities.values())),
         "nodes": nodes[:PAGE_LIST_LIMIT], "node_count": len(nodes), "edge_count": sub.number_of_edges(),
         "total_nodes": g.number_of_nodes(), "error": error, "query": query,
+        "concept_total": sum(1 for _, kind in g.nodes(data="kind") if kind == "concept"),
         "concept_options": sorted(
             ((n, d["label"], d.get("name", "")) for n, d in g.nodes(data=True) if d["kind"] == "concept"),
             key=lambda item: item[1].lower(),

@@ -4,7 +4,7 @@
   var PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7",
                  "#9c755f", "#2f9e9e", "#8cd17d", "#d37295"];
   var SHAPES = { concept: "ellipse", note: "round-rectangle", paper: "rectangle", section: "diamond", question: "triangle" };
-  var KIND_COLOURS = { note: "#8e6bbf", paper: "#555b66", section: "#7d8a99", question: "#d08a2f" };
+  var KIND_COLOURS = { note: "#8e6bbf", paper: "#555b66", section: "#7d8a99", question: "#bcbd22" };
 
   function css(name) { return getComputedStyle(document.documentElement).getPropertyValue(name).trim(); }
 
@@ -15,7 +15,8 @@
         "text-valign": "bottom", "text-margin-y": 3, "text-wrap": "ellipsis", "text-max-width": 110,
         "background-color": "data(colour)", "shape": "data(shape)", "width": "data(size)", "height": "data(size)",
         "border-width": 1, "border-color": css("--bg") || "#fff" } },
-      { selector: "node[kind = 'concept']", style: { "font-size": 12, "font-weight": 600 } },
+      { selector: "node[kind != 'concept']", style: { "min-zoomed-font-size": 11 } },
+      { selector: "node[kind = 'concept']", style: { "font-size": 12, "font-weight": 600, "min-zoomed-font-size": 6 } },
       { selector: "node.focus", style: { "border-width": 4, "border-color": css("--accent") || "#0b6bcb" } },
       { selector: "node.faded", style: { "opacity": 0.15 } },
       { selector: "edge", style: {
@@ -86,11 +87,13 @@
         if (!res.ok) { container.setAttribute("data-error", res.body.error || "error"); return null; }
         if (container._cy) container._cy.destroy();
         var els = elements(res.body, community);
-        var big = els.length > 600;
+        var big = res.body.nodes.length > 400;
         var cy = cytoscape({
           container: container, elements: els, style: style(), wheelSensitivity: 0.3, minZoom: 0.15, maxZoom: 3,
-          layout: { name: big ? "concentric" : "cose", animate: false, randomize: false, nodeRepulsion: 9000,
-                    idealEdgeLength: 70, numIter: 600, concentric: function (n) { return n.degree(); } }
+          layout: { name: big ? "concentric" : "cose", animate: false, randomize: false,
+                    nodeRepulsion: function () { return 12000; }, idealEdgeLength: function () { return 80; },
+                    nodeOverlap: 8, gravity: 0.6, numIter: 800,
+                    concentric: function (n) { return n.degree(); }, levelWidth: function () { return 4; } }
         });
         container._cy = cy;
         if (focus && cy.getElementById(focus).length) cy.getElementById(focus).addClass("focus");

@@ -8,19 +8,18 @@ KEEP_RATIO = 0.6  # a further sentence must score at least this share of the bes
 
 
 def pick_evidence(query: Query, doc: Doc, index: Index) -> list[dict]:
+    asked = query_terms(query)
     scored = []
     for position, sentence in enumerate(doc.sentences):
-        terms = set(sentence.terms)
-        value = 0.0
-        for unit in query.units:
-            hits = [weight for term, weight in unit.terms.items() if term in terms]
-            if hits:
-                value += unit.importance * max(hits)
-        if value <= 0:
+        if not sentence.termset & asked:
             continue
-        # Table rows and number runs match terms but answer nothing.
-        digits = sum(ch.isdigit() for ch in sentence.text)
-        if digits > 0.25 * len(sentence.text):
+        best: dict[int, float] = {}
+        for u, unit in enumerate(query.units):
+            for terms, weight in unit.phrases:
+                if weight > best.get(u, 0.0) and sentence.termset.issuperset(terms):
+                    best[u] = weight
+        value = sum(query.units[u].importance * weight for u, weight in best.items())
+        if sentence.numeric:
             value *= 0.3
         scored.append((value, position, sentence))
     scored.sort(key=lambda item: (-item[0], item[1]))
@@ -31,6 +30,26 @@ def pick_evidence(query: Query, doc: Doc, index: Index) -> list[dict]:
     best = scored[0][0]
     chosen = [item for item in scored[:MAX_SENTENCES] if item[0] >= KEEP_RATIO * best]
     return [{"text": sentence.text, "page": page_of(doc, sentence.start)} for _, _, sentence in chosen]
+
+
+def local_support(query: Query, doc: Doc) -> float:
+    """The share of the question (by importance) found in one place: the heading with its
+    ancestors, or a single sentence."""
+    total = sum(unit.importance for unit in query.units) or 1.0
+    places = [frozenset(doc.head) | frozenset(doc.parent)] + [s.termset for s in doc.sentences]
+    best = 0.0
+    asked = query_terms(query)
+    for place in places:
+        if not place & asked:
+            continue
+        found = sum(unit.importance for unit in query.units
+                    if any(place.issuperset(terms) for terms, _ in unit.phrases))
+        best = max(best, found / total)
+    return best
+
+
+def query_terms(query: Query) -> set[str]:
+    return {term for unit in query.units for term in unit.terms}
 
 
 def page_of(doc: Doc, offset: int) -> int | None:

@@ -27,6 +27,8 @@ class Doc:
     parent: Counter
     length: int
     paper_id: int | None = None
+    head_length: int = 0
+    parent_length: int = 0
     number: str = ""
     key: str = ""
     page_start: int = 1
@@ -41,6 +43,7 @@ class PaperInfo:
     title: str
     filename: str
     pattern: re.Pattern | None
+    tag_pattern: re.Pattern | None = None
 
 
 @dataclass
@@ -62,6 +65,7 @@ class Index:
     section_doc: dict[int, int]  # Section pk -> doc index
     note_doc: dict[int, int]
     bank: dict[str, int] = field(default_factory=dict)  # folded question text -> Question pk
+    vocabulary: dict[str, set[str]] = field(default_factory=dict)  # kind -> every term its texts use
 
     @property
     def max_idf(self) -> float:
@@ -101,35 +105,45 @@ def build_index(version: int) -> Index:
     from papers.models import Paper, Section
 
     docs: list[Doc] = []
+    fresh: dict[tuple, tuple] = {}
     section_doc: dict[int, int] = {}
     note_doc: dict[int, int] = {}
-    papers = {p.pk: PaperInfo(p.pk, p.slug, p.title, p.filename, paper_pattern(p.title, p.filename))
-              for p in Paper.objects.all()}
+    rows = list(Paper.objects.order_by("pk"))
+    tags = Counter(version_tag(paper_name(p.title, p.filename)) for p in rows)
+    unique = {tag for tag, n in tags.items() if tag and n == 1}
+    papers = {p.pk: PaperInfo(p.pk, p.slug, p.title, p.filename, *paper_pattern(p.title, p.filename, unique))
+              for p in rows}
     sections = list(Section.objects.exclude(kind=Section.Kind.REFERENCES).order_by("paper_id", "order"))
     titles = {s.pk: (s.title, s.parent_id) for s in Section.objects.only("title", "parent_id")}
     for section in sections:
         section_doc[section.pk] = len(docs)
         docs.append(_doc("section", section.pk, section.title, section.text, _ancestors(section.parent_id, titles),
                          paper_id=section.paper_id, number=section.number, key=section.key,
-                         page_start=section.page_start, page_end=section.page_end))
+                         page_start=section.page_start, page_end=section.page_end, fresh=fresh))
     for note in Note.objects.order_by("pk"):
         note_doc[note.pk] = len(docs)
-        docs.append(_doc("note", note.pk, note.title, note.body, " ".join(note.aliases or []), slug=note.slug))
+        docs.append(_doc("note", note.pk, note.title, note.body, " ".join(note.aliases or []), slug=note.slug,
+                         fresh=fresh))
 
+    _tokenized.clear()
+    _tokenized.update(fresh)
     postings: dict[str, list[int]] = defaultdict(list)
+    vocabulary: dict[str, set[str]] = {"section": set(), "note": set()}
     for i, doc in enumerate(docs):
         for term in doc.body.keys() | doc.head.keys() | doc.parent.keys():
             postings[term].append(i)
+            vocabulary[doc.kind].add(term)
     n = max(len(docs), 1)
     idf = {term: math.log(1 + (n - len(ids) + 0.5) / (len(ids) + 0.5)) for term, ids in postings.items()}
 
     concepts = list(Concept.objects.all())
     matcher, concept_ids = build_matcher()
-    mentions: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    rows = defaultdict(list)
     for m in Mention.objects.values("concept_id", "section_id", "note_id", "defines", "score", "count"):
         target = section_doc.get(m["section_id"]) if m["section_id"] else note_doc.get(m["note_id"])
         if target is not None:
-            mentions[m["concept_id"]].append((target, mention_strength(m["defines"], m["score"], m["count"])))
+            rows[m["concept_id"]].append((target, m["defines"], m["score"] or 0.0, m["count"]))
+    mentions = {concept: concept_strengths(items) for concept, items in rows.items()}
     related: dict[int, list[int]] = defaultdict(list)
     for source, target in ConceptRelation.objects.values_list("source_id", "target_id"):
         related[source].append(target)
@@ -140,29 +154,46 @@ def build_index(version: int) -> Index:
     bank = {fold_question(text): pk for pk, text in Question.objects.values_list("pk", "text")}
     return Index(
         version=version, docs=docs, postings=dict(postings), idf=idf,
-        avg_body=_avg(d.length for d in docs), avg_head=_avg(sum(d.head.values()) for d in docs),
-        avg_parent=_avg(sum(d.parent.values()) for d in docs), papers=papers, matcher=matcher, concept_ids=concept_ids,
+        avg_body=_avg(d.length for d in docs), avg_head=_avg(d.head_length for d in docs),
+        avg_parent=_avg(d.parent_length for d in docs), papers=papers, matcher=matcher, concept_ids=concept_ids,
         concept_slugs={c.pk: c.slug for c in concepts}, concept_names={c.pk: c.all_names for c in concepts},
         mentions=dict(mentions), related=dict(related), section_doc=section_doc, note_doc=note_doc, bank=bank,
+        vocabulary=vocabulary,
     )
 
 
-def mention_strength(defines: bool, score: float, count: int) -> float:
-    """How strongly a mention says "this text is about the concept", from 0 to 1."""
-    if defines:
-        return 1.0
-    if score and score > 0:
-        return min(1.0, 0.3 + score)
-    return min(0.6, 0.15 * count)
+def concept_strengths(items: list[tuple[int, bool, float, int]]) -> list[tuple[int, float]]:
+    """How much each text is about one concept, 0 to 1, relative to the text most about it.
+
+    Linking scores are unbounded and differ between concepts, so each is divided by the
+    concept's best; a defining text keeps full weight, a passing mention less.
+    """
+    best_score = max((score for _, _, score, _ in items), default=0.0)
+    best_count = max((count for _, _, _, count in items), default=0) or 1
+    out = []
+    for target, defines, score, count in items:
+        share = score / best_score if best_score > 0 else count / best_count
+        out.append((target, (share ** 0.5) * (1.0 if defines else 0.7)))
+    return out
 
 
-def _doc(kind: str, pk: int, title: str, text: str, parent: str, **extra) -> Doc:
-    sentences = split_sentences(text or "")
-    body = Counter()
-    for sentence in sentences:
-        body.update(sentence.terms)
-    return Doc(kind, pk, title, text or "", sentences, body, Counter(tokenize(title)), Counter(tokenize(parent)),
-               sum(body.values()), **extra)
+# Tokenized texts of the last build, so a rebuild after a small change only reads what changed.
+_tokenized: dict[tuple, tuple] = {}
+
+
+def _doc(kind: str, pk: int, title: str, text: str, parent: str, *, fresh: dict, **extra) -> Doc:
+    key = (kind, pk, title, parent, hash(text))
+    parts = _tokenized.get(key)
+    if parts is None:
+        sentences = split_sentences(text or "")
+        body = Counter()
+        for sentence in sentences:
+            body.update(sentence.terms)
+        parts = (sentences, body, Counter(tokenize(title)), Counter(tokenize(parent)))
+    fresh[key] = parts
+    sentences, body, head, parent_terms = parts
+    return Doc(kind, pk, title, text or "", sentences, body, head, parent_terms, sum(body.values()),
+               head_length=sum(head.values()), parent_length=sum(parent_terms.values()), **extra)
 
 
 def _ancestors(parent_id: int | None, titles: dict[int, tuple[str, int | None]]) -> str:
@@ -181,17 +212,36 @@ def _avg(values) -> float:
 _NAME_NOISE = re.compile(r"\b(technical report|tech report|report|paper)\b", re.IGNORECASE)
 
 
-def paper_pattern(title: str, filename: str) -> re.Pattern | None:
-    """A pattern for the paper's short name ("DeepSeek-V3", "Qwen3") with optional separators."""
+Patterns = tuple[re.Pattern | None, re.Pattern | None]
+
+
+def paper_pattern(title: str, filename: str, short: set[str] | None = None) -> Patterns:
+    """Patterns for the paper's short name ("DeepSeek-V3", "Qwen3") with optional separators,
+    and for its version tag alone ("V3", "R1") when `short` says no other paper has it."""
+    name = paper_name(title, filename)
+    runs = re.findall(r"[a-z]+|\d+", name.lower())
+    if not runs or len("".join(runs)) < 3:
+        return None, None
+    full = r"[\s\-_]*".join(re.escape(run) for run in runs)
+    tag = version_tag(name)
+    edge = r"(?<![a-z0-9])({})(?![a-z0-9])"
+    tag_pattern = re.compile(edge.format(re.escape(tag)), re.IGNORECASE) if tag and short and tag in short else None
+    return re.compile(edge.format(full), re.IGNORECASE), tag_pattern
+
+
+def paper_name(title: str, filename: str) -> str:
     name = _NAME_NOISE.sub(" ", (title or "").split(":")[0]).strip()
     if not name or len(name.split()) > 3:
         name = re.sub(r"[_\-]+", " ", re.sub(r"\.pdf$", "", filename or "", flags=re.IGNORECASE))
         name = _NAME_NOISE.sub(" ", name).strip()
-    runs = re.findall(r"[a-z]+|\d+", name.lower())
-    if not runs or len("".join(runs)) < 3:
-        return None
-    body = r"[\s\-_]*".join(re.escape(run) for run in runs)
-    return re.compile(rf"(?<![a-z0-9]){body}(?![a-z0-9])", re.IGNORECASE)
+    return name
+
+
+def version_tag(name: str) -> str:
+    """The last part of a name when it is a short version tag: "DeepSeek-R1" -> "r1"."""
+    parts = re.split(r"[\s\-_]+", name.lower())
+    last = parts[-1] if len(parts) > 1 else ""
+    return last if 2 <= len(last) <= 4 and re.fullmatch(r"[a-z]+\d+", last) else ""
 
 
 def fold_question(text: str) -> str:

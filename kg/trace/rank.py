@@ -16,9 +16,12 @@ from kg.trace.index import Index
 from kg.trace.query import Query
 
 K1, B_BODY, B_HEAD = 1.2, 0.75, 0.3
-HEAD_WEIGHT, PARENT_WEIGHT = 2.0, 0.5
+HEAD_WEIGHT, PARENT_WEIGHT = 3.0, 0.5
 EXTRA_TERMS = 0.25  # a unit's second and later matching terms count a quarter
-CONCEPT_WEIGHT, RELATED_SHARE = 0.35, 0.3
+CONCEPT_WEIGHT, RELATED_SHARE = 0.2, 0.3
+# Coordination: a text covering every thing the question names beats one that matches a few
+# of them very well (Lucene's classic coord factor, weighted by each unit's importance).
+COORD_POWER = 1.0
 OTHER_PAPER = 0.55  # factor for sections of reports the question does not name
 NOTE_WHEN_PAPER_NAMED = 0.8
 
@@ -35,43 +38,58 @@ class Scored:
 
 
 def rank(query: Query, index: Index) -> list[Scored]:
+    """Sections and notes, best first. Each kind is normalised by its own best lexical score
+    and coverage, so Chinese notes matching a Chinese question word for word do not push
+    the English sections that answer it off the list."""
     lexical, matched = _lexical(query, index)
     concept = _concepts(query, index)
-    best = max(lexical.values(), default=0.0) or 1.0
-    total_importance = sum(unit.importance for unit in query.units) or 1.0
+    best = {kind: max((v for d, v in lexical.items() if index.docs[d].kind == kind), default=0.0) or 1.0
+            for kind in ("section", "note")}
+    # Units a kind cannot match at all (a Chinese filler word for English sections) do not
+    # count against it; units nothing in the library matches count against every kind.
+    total = {kind: sum(unit.importance for unit in query.units if _matchable(unit, kind, index)) or 1.0
+             for kind in ("section", "note")}
     named = set(query.papers)
     scored = []
     for doc_index in lexical.keys() | concept.keys():
         doc = index.docs[doc_index]
         units = matched.get(doc_index, set())
-        coverage = sum(query.units[u].importance for u in units) / total_importance
-        score = lexical.get(doc_index, 0.0) / best + CONCEPT_WEIGHT * concept.get(doc_index, 0.0)
+        coverage = min(1.0, sum(query.units[u].importance for u in units) / total[doc.kind])
+        lex = lexical.get(doc_index, 0.0) / best[doc.kind]
+        score = (lex + CONCEPT_WEIGHT * concept.get(doc_index, 0.0)) * coverage ** COORD_POWER
         if named:
             if doc.kind == "section" and doc.paper_id not in named:
                 score *= OTHER_PAPER
             elif doc.kind == "note":
                 score *= NOTE_WHEN_PAPER_NAMED
-        scored.append(Scored(doc_index, score, lexical.get(doc_index, 0.0) / best, concept.get(doc_index, 0.0),
-                             coverage, units))
+        scored.append(Scored(doc_index, score, lex, concept.get(doc_index, 0.0), coverage, units))
     scored.sort(key=lambda s: (-s.score, s.doc))
     return scored
 
 
+def _matchable(unit, kind: str, index: Index) -> bool:
+    vocabulary = index.vocabulary[kind]
+    known = [terms for terms, _ in unit.phrases if all(t in index.idf for t in terms)]
+    return not known or any(all(t in vocabulary for t in terms) for terms in known)
+
+
 def _lexical(query: Query, index: Index) -> tuple[dict[int, float], dict[int, set[int]]]:
     per_unit: dict[int, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
+    contribution: dict[tuple[str, int], float] = {}
     for u, unit in enumerate(query.units):
-        for term, weight in unit.terms.items():
-            idf = index.idf.get(term)
-            if not idf:
+        for terms, weight in unit.phrases:
+            if not all(term in index.idf for term in terms):
                 continue
-            for doc_index in index.postings[term]:
-                doc = index.docs[doc_index]
-                value = _bm25(doc.body.get(term, 0), doc.length, index.avg_body, B_BODY)
-                value += HEAD_WEIGHT * _bm25(doc.head.get(term, 0), sum(doc.head.values()), index.avg_head, B_HEAD)
-                value += PARENT_WEIGHT * _bm25(doc.parent.get(term, 0), sum(doc.parent.values()),
-                                               index.avg_parent, B_HEAD)
-                if value > 0:
-                    per_unit[doc_index][u].append(weight * idf * value)
+            docs = set(index.postings[terms[0]]).intersection(*(index.postings[t] for t in terms[1:]))
+            for doc_index in docs:
+                total = 0.0
+                for term in terms:
+                    key = (term, doc_index)
+                    if key not in contribution:
+                        contribution[key] = _term_score(term, index.docs[doc_index], index)
+                    total += contribution[key]
+                if total > 0:
+                    per_unit[doc_index][u].append(weight * total / len(terms) ** 0.5)
     lexical: dict[int, float] = {}
     matched: dict[int, set[int]] = {}
     for doc_index, units in per_unit.items():
@@ -82,6 +100,14 @@ def _lexical(query: Query, index: Index) -> tuple[dict[int, float], dict[int, se
         lexical[doc_index] = total
         matched[doc_index] = set(units)
     return lexical, matched
+
+
+def _term_score(term: str, doc, index: Index) -> float:
+    """BM25 of one term in a doc's text, heading and ancestors' headings, weighted by field."""
+    value = _bm25(doc.body.get(term, 0), doc.length, index.avg_body, B_BODY)
+    value += HEAD_WEIGHT * _bm25(doc.head.get(term, 0), doc.head_length, index.avg_head, B_HEAD)
+    value += PARENT_WEIGHT * _bm25(doc.parent.get(term, 0), doc.parent_length, index.avg_parent, B_HEAD)
+    return index.idf[term] * value
 
 
 def _bm25(tf: int, length: int, average: float, b: float) -> float:

@@ -9,6 +9,7 @@ from kg.text import tokenize
 _END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])|(?<=[。！？；])|\n\s*\n")
 _ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|et al|Fig|Figs|Eq|Eqs|Sec|Tab|vs|v\.s|cf|resp|approx|No)\.)$", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
+_URL = re.compile(r"https?://\S+|www\.\S+")
 MAX_CHARS = 600
 
 
@@ -17,6 +18,8 @@ class Sentence:
     text: str
     start: int  # character offset in the source text
     terms: list[str]
+    termset: frozenset = frozenset()
+    numeric: bool = False  # mostly digits: a table row, which matches terms but answers nothing
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -44,4 +47,6 @@ def _add(sentences: list[Sentence], text: str, start: int, end: int) -> None:
     if len(clean) < 2:
         return
     shown = clean if len(clean) <= MAX_CHARS else clean[:MAX_CHARS].rsplit(" ", 1)[0] + " …"
-    sentences.append(Sentence(shown, start, tokenize(clean)))
+    terms = tokenize(_URL.sub(" ", clean))  # an address is no prose: "https" is no topic
+    numeric = sum(ch.isdigit() for ch in clean) > 0.25 * len(clean)
+    sentences.append(Sentence(shown, start, terms, frozenset(terms), numeric))

@@ -2,18 +2,21 @@
 
 from dataclasses import dataclass
 
-from kg.trace.evidence import pick_evidence
+from kg.trace.evidence import local_support, pick_evidence
 from kg.trace.index import Index, fold_question, get_index
 from kg.trace.query import Query, build_query
 from kg.trace.rank import Scored, rank
 
 MAX_QUESTION = 1000
 MAX_TOP = 50
-# Answerability: the best result must cover this share of what the question names...
-MIN_COVERAGE = 0.5
-# ...and the confident ones more, or be about a recognised concept.
+# Answerability. A question naming a concept of the vocabulary or a report of the library
+# is in the library's domain and needs little coverage; any other must be covered by the best texts, and most of it
+# in one place (one sentence, or the heading): words scattered over a long text (a coding
+# prompt in an appendix, "https" in a link) are no answer.
+MIN_COVERAGE, MIN_SUPPORT = 0.5, 0.5
 CONFIDENT_COVERAGE = 0.7
-TAIL_RATIO = 0.2  # results scoring under this share of the best are noise
+SUPPORT_DEPTH = 3
+TAIL_RATIO = 0.1  # results scoring under this share of the best are noise
 
 
 class TraceInputError(ValueError):
@@ -67,13 +70,21 @@ def trace_question(question: str, *, top: int = 10, bank_question_id: int | None
 
     best = scored[0] if scored else None
     pinned = best is not None and best.pinned > 0
-    answerable = best is not None and (pinned or best.coverage >= MIN_COVERAGE or best.concept > 0)
-    confident = answerable and (pinned or best.coverage >= CONFIDENT_COVERAGE
-                                or (best.concept > 0 and best.coverage >= MIN_COVERAGE))
+    support = max((local_support(query, index.docs[item.doc]) for item in scored[:SUPPORT_DEPTH]), default=0.0)
+    named_concept = bool(query.concepts or query.papers)
+    answerable = best is not None and (
+        pinned or (named_concept and best.coverage > 0)
+        or (best.coverage >= MIN_COVERAGE and support >= MIN_SUPPORT))
+    confident = answerable and (
+        pinned or (named_concept and best.coverage >= MIN_COVERAGE)
+        or (best.coverage >= CONFIDENT_COVERAGE and support >= MIN_SUPPORT))
     results = []
     if answerable:
-        floor = TAIL_RATIO * max((item.score for item in scored if not item.pinned), default=0.0)
-        results = [_result(item, query, index) for item in scored[:top] if item.pinned or item.score >= floor]
+        # Noise is judged within each kind: a weak section list is still the section list.
+        floor = {kind: TAIL_RATIO * max((i.score for i in scored if not i.pinned and index.docs[i.doc].kind == kind),
+                                        default=0.0) for kind in ("section", "note")}
+        kept = [item for item in scored if item.pinned or item.score >= floor[index.docs[item.doc].kind]]
+        results = [_result(item, query, index) for item in kept[:top]]
     return Trace(question, [c.slug for c in query.concepts], confident, results, bank_question_id)
 
 

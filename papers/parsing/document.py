@@ -31,10 +31,17 @@ def open_pdf(data: bytes) -> pymupdf.Document:
         doc = pymupdf.open(stream=data, filetype="pdf")
     except Exception as exc:  # PyMuPDF raises FileDataError, RuntimeError, ValueError... for broken files
         raise ParseError(f"not a readable PDF ({_reason(exc)})") from exc
-    if doc.needs_pass:
-        raise ParseError("encrypted PDF (password required)")
-    if doc.page_count == 0:
-        raise ParseError("PDF has no pages")
+    try:
+        if doc.needs_pass:
+            raise ParseError("encrypted PDF (password required)")
+        if doc.page_count == 0:
+            raise ParseError("PDF has no pages")
+    except ParseError:
+        doc.close()
+        raise
+    except Exception as exc:  # a broken page tree fails on first use, not on open
+        doc.close()
+        raise ParseError(f"damaged PDF ({_reason(exc)})") from exc
     return doc
 
 
@@ -205,6 +212,6 @@ def parse_document(data: bytes, *, filename: str = "", ignore_outline: bool = Fa
     except ParseError:
         raise
     except Exception as exc:  # a PyMuPDF failure deep inside a page still becomes one clear line
-        raise ParseError(f"damaged PDF ({_reason(exc)})") from exc
+        raise ParseError(f"damaged PDF or unreadable layout ({exc.__class__.__name__}: {_reason(exc)})") from exc
     finally:
         doc.close()

@@ -49,3 +49,14 @@ class TestBadInput:
         )
         with pytest.raises(ParseError, match="no pages"):
             parse_pdf(data)
+
+
+def test_page_tree_that_breaks_on_use():
+    data = (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[2 0 R]/Count 999999999>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+    with pytest.raises(ParseError) as info:
+        parse_pdf(data)
+    assert "\n" not in str(info.value)

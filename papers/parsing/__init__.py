@@ -1,4 +1,16 @@
-"""PDF parsing: bytes in, a plain `ParsedPaper` out. Touches no database."""
+"""PDF parsing: bytes in, a plain `ParsedPaper` out. Touches no database.
+
+The pipeline (one module each):
+- layout.py: every page read once (`get_text("dict")`) into lines in reading order, one or two columns;
+- regions.py: running heads, page numbers, footnotes, figure labels and contents pages set apart;
+- headings.py + numbering.py: headings from the layout (number patterns, styles per depth, a numbering
+  chain) or, by default when the PDF has one, outline.py: the embedded outline with the printed numbers
+  recovered from the page text;
+- document.py: sections cut from the line stream (kinds, page ranges, heading boxes), text.py: paragraphs
+  and hyphenation, metadata.py: title, authors, abstract, arXiv id.
+
+ParseError messages are one line, the reason only (callers add the file name).
+"""
 
 from papers.parsing.types import ParsedPaper, ParsedSection, ParseError
 

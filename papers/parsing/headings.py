@@ -71,7 +71,7 @@ def _continuation(stream: list[Line], i: int, head: Line) -> int:
     for nxt in stream[i + 1 : i + 3]:
         if (
             nxt.page != head.page
-            or not nxt.bold
+            or nxt.bold != head.bold
             or abs(nxt.size - head.size) > 0.3
             or nxt.y0 - prev.y1 > 0.6 * head.size
             or nxt.x0 < head.x0 - 2

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 _SEPARATORS = "-\u2010\u2011\u2012\u2013_"  # hyphens (and underscore, as in kv_cache) join words
-_FOLD_SPACE = {ord(c): " " for c in _SEPARATORS + "\t\n\r\f\v\u00a0\u3000"}
+_FOLD_SPACE = re.compile("[" + re.escape(_SEPARATORS + "\t\n\r\f\v\u00a0\u3000") + "]")  # one char -> one space
 _COLLAPSE = re.compile(r"[\s\-\u2010-\u2013_]+")
 
 
@@ -47,7 +47,7 @@ def fold(text: str) -> str:
     lowered = text.lower()
     if len(lowered) != len(text):  # a few characters lowercase to two (İ): fold one by one
         lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    return lowered.translate(_FOLD_SPACE)
+    return _FOLD_SPACE.sub(" ", lowered)
 
 
 def search_key(name: str) -> str:

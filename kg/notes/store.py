@@ -39,10 +39,11 @@ def _sections_of(paper_id: int) -> list[SectionRef]:
     from papers.models import Section
 
     pattern = _url_pattern("section", slug="PAPER-SLUG", key="SECTION-KEY")
-    rows = Section.objects.filter(paper_id=paper_id).select_related("paper").order_by("order")
-    return [SectionRef(s.pk, s.number, s.key, s.title,
-                       pattern.replace("PAPER-SLUG", s.paper.slug).replace("SECTION-KEY", s.key), s.label)
-            for s in rows]
+    rows = Section.objects.filter(paper_id=paper_id).order_by("order").values_list(
+        "id", "number", "key", "title", "paper__slug")  # not the text: resolving needs only the headings
+    return [SectionRef(pk, number, key, title, pattern.replace("PAPER-SLUG", paper).replace("SECTION-KEY", key),
+                       f"§{number} {title}" if number else title)
+            for pk, number, key, title, paper in rows]
 
 
 def resolver_from_db() -> Resolver:

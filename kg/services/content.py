@@ -258,11 +258,11 @@ def load_questions(run: _Run, files: list[Path]) -> None:
         gone.delete()
 
 
-def questions_resolve_sections() -> int:
+def questions_resolve_sections(*, resolver=None) -> int:
     """Resolve every question's curated citations against the papers there are now; returns how many changed."""
     from kg.notes.store import resolver_from_db
 
-    resolver = resolver_from_db()
+    resolver = resolver or resolver_from_db()
     changed = 0
     for question in Question.objects.exclude(section_refs=[]).prefetch_related("sections"):
         wanted = set()

@@ -79,6 +79,7 @@ def mentions_refresh_for_paper(*, paper: Paper) -> int:
     Also re-resolves what points into papers (note links with §, curated question sections),
     since sections may have appeared or been renumbered.
     """
+    from kg.notes.store import resolver_from_db
     from kg.services.content import questions_resolve_sections
     from kg.services.notes import notelinks_resolve_all
 
@@ -86,8 +87,9 @@ def mentions_refresh_for_paper(*, paper: Paper) -> int:
     Mention.objects.filter(section__paper=paper).delete()
     rows = _section_mentions(vocab, Section.objects.filter(paper=paper).values_list("id", "title", "text"))
     Mention.objects.bulk_create(rows, batch_size=1000)
-    notelinks_resolve_all()
-    questions_resolve_sections()
+    resolver = resolver_from_db()
+    notelinks_resolve_all(resolver=resolver)
+    questions_resolve_sections(resolver=resolver)
     return len(rows)
 
 
@@ -103,11 +105,13 @@ def mentions_refresh_for_note(*, note: Note) -> int:
 @transaction.atomic
 def mentions_refresh_all() -> int:
     """Recompute every mention in the library (`manage.py relink`); returns how many were stored."""
+    from kg.notes.store import resolver_from_db
     from kg.services.content import questions_resolve_sections
     from kg.services.notes import notelinks_resolve_all
 
-    notelinks_resolve_all()
-    questions_resolve_sections()
+    resolver = resolver_from_db()
+    notelinks_resolve_all(resolver=resolver)
+    questions_resolve_sections(resolver=resolver)
     vocab = _Vocabulary()
     Mention.objects.all().delete()
     rows = _section_mentions(vocab, Section.objects.values_list("id", "title", "text").iterator(chunk_size=200))

@@ -160,12 +160,12 @@ def _sync_attachments(note: Note, files: list[AttachmentFile]) -> None:
         row.save()
 
 
-def notelinks_resolve_all() -> int:
+def notelinks_resolve_all(*, resolver=None) -> int:
     """Resolve every note link against the notes, concepts and sections there are now; returns how many changed."""
     from kg.notes.store import note_ref, resolver_from_db
     from kg.notes.wikilinks import WikiLink
 
-    resolver = resolver_from_db()
+    resolver = resolver or resolver_from_db()
     refs = {n.pk: note_ref(n) for n in Note.objects.only("id", "slug", "source_path", "title", "aliases")}
     changed = []
     for link in NoteLink.objects.all():

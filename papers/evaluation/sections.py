@@ -1,6 +1,6 @@
-"""Section-tree accuracy of the layout path: `python -m papers.evaluation.sections PAPERS_DIR`.
+"""Section-tree accuracy of the layout path: `python -m papers.evaluation.sections PAPERS_DIR [MORE_DIRS]`.
 
-For each PDF in the folder, parses it with the outline ignored and compares the headings with a
+For each PDF in the folders, parses it with the outline ignored and compares the headings with a
 reference: the PDF's embedded outline, or for a PDF without one the hand-made outline committed in
 papers/tests/data (a JSON file whose "file" names the PDF). Prints precision, recall and F1 of
 headings (title equal ignoring numbering, case and punctuation; page within one), the share of
@@ -76,13 +76,13 @@ def line(name: str, score: Score) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folder", type=Path, help="Folder of PDFs (the reference reports).")
+    parser.add_argument("folders", type=Path, nargs="+", help="Folders of PDFs (the reference reports, others).")
     parser.add_argument("--repeat", type=int, default=3, help="Parses per report; the median time is printed.")
     parser.add_argument("-v", "--verbose", action="store_true", help="List unmatched headings.")
     args = parser.parse_args(argv)
-    pdfs = sorted(args.folder.glob("*.pdf"))
+    pdfs = [pdf for folder in args.folders for pdf in sorted(folder.glob("*.pdf"))]
     if not pdfs:
-        print(f"{args.folder}: no PDFs found", file=sys.stderr)
+        print(f"{' '.join(map(str, args.folders))}: no PDFs found", file=sys.stderr)
         return 2
     hand_made = hand_made_outlines()
     total = Score(0, 0, 0, 0)

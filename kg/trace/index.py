@@ -122,8 +122,8 @@ def build_index(version: int) -> Index:
                          page_start=section.page_start, page_end=section.page_end, fresh=fresh))
     for note in Note.objects.order_by("pk"):
         note_doc[note.pk] = len(docs)
-        docs.append(_doc("note", note.pk, note.title, note.body, " ".join(note.aliases or []), slug=note.slug,
-                         fresh=fresh))
+        docs.append(_doc("note", note.pk, note.title, note_text(note.body), " ".join(note.aliases or []),
+                         slug=note.slug, fresh=fresh))
 
     _tokenized.clear()
     _tokenized.update(fresh)
@@ -242,6 +242,15 @@ def version_tag(name: str) -> str:
     parts = re.split(r"[\s\-_]+", name.lower())
     last = parts[-1] if len(parts) > 1 else ""
     return last if 2 <= len(last) <= 4 and re.fullmatch(r"[a-z]+\d+", last) else ""
+
+
+_FRONT_MATTER = re.compile(r"\A---\s*\n.*?\n---\s*\n", re.DOTALL)
+_FENCE = re.compile(r"^```.*?^```[^\n]*$", re.DOTALL | re.MULTILINE)
+
+
+def note_text(body: str) -> str:
+    """A note's prose: without its front matter and code blocks, which answer no question in words."""
+    return _FENCE.sub("\n", _FRONT_MATTER.sub("", body or ""))
 
 
 def fold_question(text: str) -> str:

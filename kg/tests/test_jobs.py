@@ -3,6 +3,7 @@ several workers, idempotent jobs, and recovery when a worker is killed mid-job."
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import TaskResultStatus
@@ -223,3 +225,26 @@ def test_a_worker_killed_mid_job_has_its_job_retried_within_a_minute(settings, t
     assert Chapter.objects.filter(slug="made-once").count() == 1
     print(f"\nkilled mid-job: retried {retried_after:.1f}s after the kill (stale after 5s)")
     assert retried_after < 60
+
+
+@pytest.mark.django_db
+def test_enqueue_ingest_queues_one_job_per_pdf(tmp_path, django_capture_on_commit_callbacks):
+    write_pdfs(tmp_path / "folder", 3)
+    (tmp_path / "folder" / "notes.txt").write_text("not a pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("enqueue_ingest", str(tmp_path / "folder"), verbosity=0)
+    assert DBTaskResult.objects.ready().count() == 3
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("enqueue_ingest", str(tmp_path / "missing"), verbosity=0)
+
+
+@pytest.mark.django_db
+def test_worker_health_check_follows_the_heartbeat(settings):
+    with pytest.raises(CommandError, match="no worker"):
+        call_command("ingest_worker", "--check-alive")
+    WorkerHeartbeat.objects.create(worker_id="here", hostname=socket.gethostname(), last_seen=timezone.now())
+    call_command("ingest_worker", "--check-alive", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    stale = timezone.now() - timezone.timedelta(seconds=settings.JOBS_STALE_SECONDS + 1)
+    WorkerHeartbeat.objects.update(last_seen=stale)
+    with pytest.raises(CommandError, match="no worker"):
+        call_command("ingest_worker", "--check-alive")

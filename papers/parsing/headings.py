@@ -85,6 +85,7 @@ def _continuation(stream: list[Line], i: int, head: Line) -> int:
 
 
 def numbered_candidates(stream: list[Line], body: float, skip_pages: set[int]) -> list[Heading]:
+    """Lines that start with a section number, set as a heading, alone on their row; wrapped titles joined."""
     found = []
     for i, line in enumerate(stream):
         if line.role != "body" or line.page in skip_pages or len(line.text) > 220:
@@ -157,7 +158,7 @@ def special_headings(stream: list[Line], body: float, skip_pages: set[int]) -> l
         key = re.sub(r"[^a-z]", "", line.text.lower())
         if key not in SPECIAL:
             continue
-        if not (line.bold or line.size >= body * 1.12):
+        if not (line.bold or line.size >= body * 1.12) or not alone_on_row(stream, i):
             continue
         title = _clean_title(line.text)
         found.append(

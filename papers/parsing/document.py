@@ -61,7 +61,8 @@ def _read(doc: pymupdf.Document) -> tuple[list[Page], list]:
     return pages, toc
 
 
-def _merge_specials(headings: list[Heading], specials: list[Heading], stream_len: int) -> list[Heading]:
+def _merge_specials(headings: list[Heading], specials: list[Heading]) -> list[Heading]:
+    """Outline headings plus the named ones outlines leave out (Abstract, References), in stream order."""
     taken = {h.line_index for h in headings if h.line_index >= 0}
     titles = {h.title.lower() for h in headings}
     merged = headings + [s for s in specials if s.line_index not in taken and s.title.lower() not in titles]
@@ -86,6 +87,7 @@ def _mark_dividers(headings: list[Heading]) -> set[int]:
 
 
 def _assign_kinds(headings: list[Heading], appendix_starts: set[int]) -> None:
+    """abstract, references, appendix (lettered, or after an "Appendix" divider) or body; subsections inherit."""
     mode = "body"
     top = "body"
     for heading in headings:
@@ -107,6 +109,7 @@ def _assign_kinds(headings: list[Heading], appendix_starts: set[int]) -> None:
 
 
 def _unique_numbers(headings: list[Heading]) -> None:
+    """A number printed twice keeps only its first heading (numbers are the sections' URL keys)."""
     seen = set()
     for heading in headings:
         if heading.number in seen:
@@ -187,7 +190,7 @@ def parse_document(data: bytes, *, filename: str = "", ignore_outline: bool = Fa
             if not outline_is_partial(outlined, layout):
                 fill_from_layout(outlined, layout)
                 _place_unlocated(outlined, stream)
-                headings = _merge_specials(outlined, special_headings(stream, body, skip), len(stream))
+                headings = _merge_specials(outlined, special_headings(stream, body, skip))
                 source = "outline"
         _assign_kinds(headings, _mark_dividers(headings))
         _unique_numbers(headings)

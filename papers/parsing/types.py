@@ -14,7 +14,8 @@ class ParsedSection:
     level: int  # 1 for top level
     page: int  # 1-based page of the heading
     page_end: int  # 1-based last page of the section's text
-    bbox: tuple[float, float, float, float] | None  # heading box on `page`, PDF points
+    # Heading box on `page` in PDF points, PyMuPDF page space (origin top-left, y down); None if not located.
+    bbox: tuple[float, float, float, float] | None
     text: str = ""  # clean body text, captions included, footnotes apart
     footnotes: str = ""
     kind: str = "body"  # body, abstract, references, appendix

@@ -8,8 +8,9 @@ every result passes `sanitise` before it is returned.
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
+from markdown_it.common.utils import escapeHtml, isMdAsciiPunct, isPunctChar, isWhiteSpace
 from markdown_it.rules_inline import StateInline
+from markdown_it.rules_inline.state_inline import Scanned
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
@@ -147,6 +148,31 @@ def _guard_link_rules(md: MarkdownIt) -> None:
         if rule.name in ("link", "image", "footnote_inline", "footnote_ref"):
             rule.fn = _guarded(rule.fn)
     md.inline.ruler.__compile__()
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\uff00" <= ch <= "\uffef"
+
+
+def _scan_delims_cjk_friendly(self: StateInline, start: int, canSplitWord: bool) -> Scanned:
+    """CommonMark's flanking rules with CJK characters counted as punctuation, so `**[[链接]]**之后`
+    and `**「强调」**的` are bold as in Obsidian (CommonMark needs a space there, which Chinese never has)."""
+    pos, maximum, marker = start, self.posMax, self.src[start]
+    last = self.src[start - 1] if start > 0 else " "
+    while pos < maximum and self.src[pos] == marker:
+        pos += 1
+    following = self.src[pos] if pos < maximum else " "
+    last_punct = isMdAsciiPunct(ord(last)) or isPunctChar(last) or _is_cjk(last)
+    next_punct = isMdAsciiPunct(ord(following)) or isPunctChar(following) or _is_cjk(following)
+    last_space, next_space = isWhiteSpace(ord(last)), isWhiteSpace(ord(following))
+    left = not (next_space or (next_punct and not (last_space or last_punct)))
+    right = not (last_space or (last_punct and not (next_space or next_punct)))
+    can_open = left and (canSplitWord or not right or last_punct)
+    can_close = right and (canSplitWord or not left or next_punct)
+    return Scanned(can_open, can_close, pos - start)
+
+
+StateInline.scanDelims = _scan_delims_cjk_friendly  # markdown-it is used for notes only
 
 
 def _heading_ids(state) -> None:

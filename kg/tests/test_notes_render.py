@@ -86,3 +86,9 @@ def test_worst_case_notes_at_the_size_limit_render_without_quadratic_blowup():
         html = render(text[:settings.NOTE_MAX_BYTES]).html
         assert time.process_time() - started < 6.0, name
         assert "<script" not in html
+
+
+def test_emphasis_next_to_chinese_needs_no_spaces():
+    assert render("K、V **[[MLA|联合低秩压缩]]**成一个").html.count("<strong>") == 1
+    assert "<strong>「强调」</strong>的" in render("**「强调」**的").html
+    assert "snake_case_word" in render("snake_case_word").html

@@ -91,3 +91,23 @@ def test_search_bad_parameters(client, db, query, message):
 
 def test_api_is_read_only(client, library):
     assert client.post("/api/graph").status_code == 405
+
+
+def test_no_parameter_makes_a_500(client, library):
+    from urllib.parse import urlencode
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    text = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40)
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(center=text, depth=text, kinds=text, q=text, source=text, target=text)
+    def check(center, depth, kinds, q, source, target):
+        for path, params in [("/api/graph", {"center": center, "depth": depth, "kinds": kinds}),
+                             ("/api/search", {"q": q}), ("/api/path", {"from": source, "to": target}),
+                             ("/graph/", {"center": center, "depth": depth}), ("/search/", {"q": q})]:
+            response = client.get(f"{path}?{urlencode(params)}")
+            assert response.status_code < 500, (path, params)
+
+    check()

@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
 
 from papers.isolation import MB
 from papers.models import Paper
@@ -29,10 +30,17 @@ class UploadForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def paper_upload(request: HttpRequest) -> HttpResponse:
+    """The upload form; a POST ingests the file and opens its paper page.
+
+    With htmx the form posts in place, showing progress while the file uploads and parses;
+    errors come back as the form partial (status 200, which htmx swaps), success as a
+    client-side redirect. Without JavaScript it is a plain form with 400/413 on errors.
+    """
+    template = "papers/upload.html#upload-form" if request.htmx else "papers/upload.html"
     limit_mb = f"{settings.PDF_MAX_BYTES / MB:.3g}"
     context = {"form": UploadForm(), "limit_mb": limit_mb}
     if request.method == "GET":
-        return TemplateResponse(request, "papers/upload.html", context)
+        return TemplateResponse(request, template, context)
     status = 400
     if upload_too_large(request):
         context["upload_error"] = _("The file is larger than the limit of %(mb)s MB.") % {"mb": limit_mb}
@@ -43,9 +51,11 @@ def paper_upload(request: HttpRequest) -> HttpResponse:
             upload = form.cleaned_data["file"]
             outcome = paper_ingest_bytes(data=upload.read(), filename=upload.name[:255])
             if outcome.paper is not None:
+                if request.htmx:
+                    return HttpResponseClientRedirect(outcome.paper.get_absolute_url())
                 return redirect(outcome.paper)
             form.add_error("file", outcome.result.detail)
-    return TemplateResponse(request, "papers/upload.html", context, status=status)
+    return TemplateResponse(request, template, context, status=200 if request.htmx else status)
 
 
 @require_GET

@@ -155,3 +155,35 @@ def test_twenty_concurrent_uploads_of_one_pdf_give_one_paper_and_no_500(user, se
     assert statuses == [302] * 20
     assert Paper.objects.count() == 1
     assert len(stored(settings)) == 1
+
+
+def test_htmx_form_is_the_partial(signed_in):
+    response = signed_in.get(reverse("paper_upload"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert b"<html" not in response.content
+    assert response.content.lstrip().startswith(b'<form class="upload"')
+    assert b"upload-progress htmx-indicator" in response.content
+    full = signed_in.get(reverse("paper_upload"))
+    assert b"<html" in full.content and b'hx-post="/papers/upload/"' in full.content
+
+
+def test_htmx_upload_redirects_on_the_client(signed_in):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = signed_in.post(
+        reverse("paper_upload"), {"file": SimpleUploadedFile("t.pdf", make_pdf())}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == Paper.objects.get().get_absolute_url()
+
+
+def test_htmx_upload_error_is_the_form_partial_with_the_reason(signed_in):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = signed_in.post(
+        reverse("paper_upload"), {"file": SimpleUploadedFile("t.pdf", HTML)}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200  # htmx swaps 2xx only
+    assert b"<html" not in response.content
+    assert b"not a PDF: the file is an HTML page" in response.content
+    assert Paper.objects.count() == 0

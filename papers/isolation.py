@@ -119,6 +119,9 @@ def run_isolated(work: Callable[[], bytes], *, timeout: float, memory_bytes: int
     os.close(write_fd)
     try:
         payload, timed_out = _read_all(read_fd, timeout)
+    except BaseException:  # interrupted (Ctrl-C, worker shutdown): leave no child behind
+        _kill(pid)
+        raise
     finally:
         os.close(read_fd)
     if timed_out:

@@ -82,3 +82,15 @@ def test_memory_limit_does_not_apply_to_the_parent(monkeypatch):
     with pytest.raises(ParseError):
         parse_pdf_isolated(make_pdf(), timeout=20, memory_bytes=128 * isolation.MB)
     assert len(bytearray(512 * isolation.MB)) == 512 * isolation.MB
+
+
+def test_an_interrupted_caller_leaves_no_child_behind(monkeypatch):
+    def interrupt(fd, timeout):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(isolation, "_child_hook", hang)
+    monkeypatch.setattr(isolation, "_read_all", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        parse_pdf_isolated(make_pdf(), timeout=30)
+    with pytest.raises(ChildProcessError):  # killed and reaped
+        os.waitpid(-1, os.WNOHANG)

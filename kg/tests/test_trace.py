@@ -212,3 +212,12 @@ EXPECTED_SAME_EVERYWHERE = [
     [("section", "Data Construction", 1.0, ["Beta-2 is trained on 8T tokens"]),
      ("section", "Data Construction", 0.1768, ["Documents are deduplicated and"])],
 ]
+
+
+def test_sections_curated_for_a_similar_bank_question_are_lifted(reports):
+    question = "Which benchmarks and corpus did Beta-2 use for reading?"
+    before = sections(trace_question(question, top=50))
+    f.question("Which benchmarks and corpus did Beta-2 use for reading comprehension?", sections=[reports["a_rl"]])
+    after = sections(trace_question(question, top=50))
+    assert ("Alpha_1.pdf", "Reinforcement Learning") not in before
+    assert ("Alpha_1.pdf", "Reinforcement Learning") in after

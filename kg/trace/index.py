@@ -31,6 +31,7 @@ class Doc:
     parent_length: int = 0
     number: str = ""
     key: str = ""
+    summary: bool = False  # abstract, introduction or conclusion: restates the whole paper
     page_start: int = 1
     page_end: int = 1
     slug: str = ""
@@ -66,6 +67,7 @@ class Index:
     note_doc: dict[int, int]
     bank: dict[str, int] = field(default_factory=dict)  # folded question text -> Question pk
     vocabulary: dict[str, set[str]] = field(default_factory=dict)  # kind -> every term its texts use
+    bank_entries: list = field(default_factory=list)  # kg.trace.neighbours.BankEntry
 
     @property
     def max_idf(self) -> float:
@@ -119,7 +121,8 @@ def build_index(version: int) -> Index:
         section_doc[section.pk] = len(docs)
         docs.append(_doc("section", section.pk, section.title, section.text, _ancestors(section.parent_id, titles),
                          paper_id=section.paper_id, number=section.number, key=section.key,
-                         page_start=section.page_start, page_end=section.page_end, fresh=fresh))
+                         page_start=section.page_start, page_end=section.page_end, fresh=fresh,
+                         summary=section.kind == Section.Kind.ABSTRACT or bool(_SUMMARY.match(section.title))))
     for note in Note.objects.order_by("pk"):
         note_doc[note.pk] = len(docs)
         docs.append(_doc("note", note.pk, note.title, note_text(note.body), " ".join(note.aliases or []),
@@ -152,7 +155,7 @@ def build_index(version: int) -> Index:
     cedict()
     tokenize("中文分词")
     bank = {fold_question(text): pk for pk, text in Question.objects.values_list("pk", "text")}
-    return Index(
+    index = Index(
         version=version, docs=docs, postings=dict(postings), idf=idf,
         avg_body=_avg(d.length for d in docs), avg_head=_avg(d.head_length for d in docs),
         avg_parent=_avg(d.parent_length for d in docs), papers=papers, matcher=matcher, concept_ids=concept_ids,
@@ -160,6 +163,14 @@ def build_index(version: int) -> Index:
         mentions=dict(mentions), related=dict(related), section_doc=section_doc, note_doc=note_doc, bank=bank,
         vocabulary=vocabulary,
     )
+    from kg.trace.neighbours import bank_entries
+
+    curated: dict[int, tuple[str, list[int]]] = {}
+    for question_id, text, section_id in Question.sections.through.objects.values_list(
+            "question_id", "question__text", "section_id"):
+        curated.setdefault(question_id, (text, []))[1].append(section_id)
+    index.bank_entries = bank_entries(index, curated)
+    return index
 
 
 def concept_strengths(items: list[tuple[int, bool, float, int]]) -> list[tuple[int, float]]:
@@ -244,6 +255,7 @@ def version_tag(name: str) -> str:
     return last if 2 <= len(last) <= 4 and re.fullmatch(r"[a-z]+\d+", last) else ""
 
 
+_SUMMARY = re.compile(r"\s*(abstract|introduction|conclusions?)\b", re.IGNORECASE)
 _FRONT_MATTER = re.compile(r"\A---\s*\n.*?\n---\s*\n", re.DOTALL)
 _FENCE = re.compile(r"^```.*?^```[^\n]*$", re.DOTALL | re.MULTILINE)
 

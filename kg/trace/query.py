@@ -85,7 +85,7 @@ def build_query(question: str, index: Index) -> Query:
     known_units = [u.importance for u in units if u.importance and any(t in index.idf for t in u.terms)]
     typical = sum(known_units) / len(known_units) if known_units else index.max_idf
     for unit in units:
-        if has_han(unit.label) and not any(t in index.idf for t in unit.terms):
+        if unit.importance and has_han(unit.label) and not any(t in index.idf for t in unit.terms):
             unit.importance = min(unit.importance, 0.5 * typical)
     return Query(question, units, concepts, papers)
 

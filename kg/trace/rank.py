@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from kg.trace.index import Index
+from kg.trace.neighbours import neighbour_signal
 from kg.trace.query import Query
 
 K1, B_BODY, B_HEAD = 1.2, 0.75, 0.3
@@ -22,6 +23,10 @@ CONCEPT_WEIGHT, RELATED_SHARE = 0.2, 0.3
 # Coordination: a text covering every thing the question names beats one that matches a few
 # of them very well (Lucene's classic coord factor, weighted by each unit's importance).
 COORD_POWER = 1.0
+# Abstracts, introductions and conclusions mention everything once; the section that
+# develops a topic answers better than the one that announces it.
+SUMMARY_PRIOR = 0.8
+NEIGHBOUR_WEIGHT = 0.3  # sections curated for a similar bank question (neighbours.py)
 OTHER_PAPER = 0.55  # factor for sections of reports the question does not name
 NOTE_WHEN_PAPER_NAMED = 0.8
 
@@ -37,12 +42,13 @@ class Scored:
     pinned: int = 0  # 2: confirmed by a user, 1: curated in the bank; pinned results come first
 
 
-def rank(query: Query, index: Index) -> list[Scored]:
+def rank(query: Query, index: Index, *, exclude_question: int | None = None) -> list[Scored]:
     """Sections and notes, best first. Each kind is normalised by its own best lexical score
     and coverage, so Chinese notes matching a Chinese question word for word do not push
     the English sections that answer it off the list."""
     lexical, matched = _lexical(query, index)
     concept = _concepts(query, index)
+    neighbours = neighbour_signal(query, index, exclude=exclude_question)
     best = {kind: max((v for d, v in lexical.items() if index.docs[d].kind == kind), default=0.0) or 1.0
             for kind in ("section", "note")}
     # Units a kind cannot match at all (a Chinese filler word for English sections) do not
@@ -51,12 +57,15 @@ def rank(query: Query, index: Index) -> list[Scored]:
              for kind in ("section", "note")}
     named = set(query.papers)
     scored = []
-    for doc_index in lexical.keys() | concept.keys():
+    for doc_index in lexical.keys() | concept.keys() | neighbours.keys():
         doc = index.docs[doc_index]
         units = matched.get(doc_index, set())
         coverage = min(1.0, sum(query.units[u].importance for u in units) / total[doc.kind])
         lex = lexical.get(doc_index, 0.0) / best[doc.kind]
         score = (lex + CONCEPT_WEIGHT * concept.get(doc_index, 0.0)) * coverage ** COORD_POWER
+        score += NEIGHBOUR_WEIGHT * neighbours.get(doc_index, 0.0)
+        if doc.summary:
+            score *= SUMMARY_PRIOR
         if named:
             if doc.kind == "section" and doc.paper_id not in named:
                 score *= OTHER_PAPER

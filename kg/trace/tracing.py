@@ -62,9 +62,10 @@ def trace_question(question: str, *, top: int = 10, bank_question_id: int | None
     question, top = validate(question, top)
     index = get_index()
     query = build_query(question, index)
-    scored = rank(query, index)
-    if bank_question_id is None and use_curated:
+    if bank_question_id is None:
         bank_question_id = index.bank.get(fold_question(question))
+    # Without curation (measuring), a bank question must not find its own links as a neighbour.
+    scored = rank(query, index, exclude_question=None if use_curated else bank_question_id)
     if bank_question_id is not None and use_curated:
         scored = _apply_curation(scored, index, bank_question_id)
 

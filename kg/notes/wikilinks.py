@@ -38,7 +38,8 @@ class WikiLink:
         """What the reader sees."""
         if self.display:
             return self.display
-        return f"{self.target} › {self.anchor}" if self.anchor and self.target else self.target or self.anchor
+        target = self.target[len(CONCEPT_PREFIX):] if self.target.lower().startswith(CONCEPT_PREFIX) else self.target
+        return f"{target} › {self.anchor}" if self.anchor and target else target or self.anchor
 
     @property
     def is_section(self) -> bool:

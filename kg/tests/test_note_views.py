@@ -106,11 +106,14 @@ def test_preview_full_page_and_partial(signed_in, notes):
 def test_completion_full_page_and_partial(client, notes):
     partial = client.post(reverse("note_complete"), {"body": "text [[ML"}, **HTMX).content.decode()
     assert 'id="completions"' in partial and "[[mla]]" in partial and "<html" not in partial
-    assert "[[MLA]]" in partial  # the concept by its acronym
+    assert "[[concept:mla|MLA]]" in partial  # the concept, since the note mla.md would take [[MLA]]
     nothing = client.post(reverse("note_complete"), {"body": "closed [[MLA]] text"}, **HTMX).content.decode()
     assert "<li>" not in nothing
     full = client.get(reverse("note_complete"), {"q": "GRPO"}).content.decode()
     assert "<html" in full and "[[GRPO]]" in full
+    Note.objects.create(slug="grpo", title="GRPO 笔记", source_path="vault/grpo.md")  # a note named like it
+    named = client.get(reverse("note_complete"), {"q": "GRPO"}).content.decode()
+    assert "[[concept:grpo|GRPO]]" in named
 
 
 def test_link_it_plain_and_htmx(signed_in, notes):

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kg.backlinks import backlinks_for_note
 from kg.models import Attachment, Concept, Mention, Note
-from kg.notes.store import render_note
+from kg.notes.store import render_note, resolver_from_db
+from kg.notes.wikilinks import WikiLink
 from kg.services import notes as note_services
 
 COMPLETIONS_SHOWN = 12
@@ -105,9 +106,13 @@ def completions(term: str) -> list[tuple[str, str]]:
         concepts = concepts.filter(Q(name__icontains=term) | Q(acronym__icontains=term) | Q(slug__icontains=term)
                                    | Q(name_zh__icontains=term))
     found = [(n.slug, f"{n.title} · {_('note')}") for n in notes.order_by("title")[:COMPLETIONS_SHOWN]]
-    found += [(c.acronym or c.slug, f"{c.name}" + (f" ({c.name_zh})" if c.name_zh else "") + f" · {_('concept')}")
-              for c in concepts.order_by("name")[:COMPLETIONS_SHOWN]]
-    return found[:COMPLETIONS_SHOWN * 2]
+    resolver = resolver_from_db()
+    for c in concepts.order_by("name")[:COMPLETIONS_SHOWN]:
+        text = c.acronym or c.slug
+        if resolver.resolve(WikiLink("", text, "", "", 0, 0)).kind != "concept":  # a note of that name wins
+            text = f"concept:{c.slug}|{c.acronym or c.name}"
+        found.append((text, f"{c.name}" + (f" ({c.name_zh})" if c.name_zh else "") + f" · {_('concept')}"))
+    return found
 
 
 @require_http_methods(["GET", "POST"])

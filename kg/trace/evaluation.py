@@ -133,7 +133,7 @@ def run(items: list[dict]) -> dict:
     ranked, times = [], []
     for item in items:
         t0 = time.perf_counter()
-        result = trace_question(item["q"], top=10, use_curated=False)
+        result = trace_question(item["q"], top=10)  # exactly what `manage.py trace --json` returns
         times.append((time.perf_counter() - t0) * 1000)
         ranked.append(result.as_dict()["results"])
     baseline = [bm25_baseline(item["q"]) for item in items]

@@ -1,11 +1,6 @@
 """Small PDFs built with PyMuPDF for the ingest, upload and fuzz tests."""
 
-import importlib.util
-
 import pymupdf
-import pytest
-
-from papers.parsing.types import ParsedPaper, ParsedSection
 
 SECTIONS = [
     ("1", "Introduction", 1),
@@ -82,25 +77,3 @@ def zero_page_pdf() -> bytes:
 
 
 HTML = b"<!DOCTYPE html>\n<html><head><title>arXiv</title></head><body>Not found</body></html>\n"
-
-
-def _stand_in_parse(data: bytes, *, filename: str = "", ignore_outline: bool = False) -> ParsedPaper:
-    """Outline-only parse, used only while papers.parsing.document has not landed."""
-    with pymupdf.open(stream=data, filetype="pdf") as doc:
-        toc = doc.get_toc()
-        first = doc[0].get_text().strip().splitlines()
-        sections = []
-        for level, heading, page in toc:
-            number = ""
-            for line in doc[page - 1].get_text().splitlines():
-                if line.endswith(heading) and line != heading:
-                    number = line[: -len(heading)].strip()
-            sections.append(ParsedSection(number, heading, level, page, page, None, text=heading))
-        return ParsedPaper(first[0] if first else "", [], "", "", doc.page_count, sections)
-
-
-@pytest.fixture
-def parser_available(monkeypatch):
-    """Make parse_pdf usable in these tests even before the real parser module exists."""
-    if importlib.util.find_spec("papers.parsing.document") is None:
-        monkeypatch.setattr("papers.parsing.parse_pdf", _stand_in_parse)

@@ -5,9 +5,8 @@ import pytest
 from papers.evaluation.fuzz import corpus, cyclic_outline, decompression_bomb, huge_page_count, run
 from papers.models import Paper, Section
 from papers.services import paper_ingest_bytes
-from papers.tests.pdf_factory import parser_available  # noqa: F401
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("parser_available")]
+pytestmark = pytest.mark.django_db
 TIMEOUT = 5
 
 

@@ -6,9 +6,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from papers.models import Paper
-from papers.tests.pdf_factory import HTML, make_pdf, parser_available  # noqa: F401
+from papers.tests.pdf_factory import HTML, make_pdf
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("parser_available")]
+pytestmark = pytest.mark.django_db
 
 
 def ingest(*args) -> tuple[str, str]:

@@ -7,9 +7,7 @@ import pytest
 from papers import isolation
 from papers.isolation import parse_checked, parse_pdf_isolated
 from papers.parsing.types import ParseError
-from papers.tests.pdf_factory import make_pdf, parser_available  # noqa: F401
-
-pytestmark = pytest.mark.usefixtures("parser_available")
+from papers.tests.pdf_factory import make_pdf
 
 
 def segfault():

@@ -9,9 +9,9 @@ from papers.models import Paper
 from papers.parsing.types import ParseError
 from papers.rendering import PageError, page_png, parse_highlights
 from papers.services import paper_ingest_bytes
-from papers.tests.pdf_factory import make_pdf, parser_available  # noqa: F401
+from papers.tests.pdf_factory import make_pdf
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("parser_available")]
+pytestmark = pytest.mark.django_db
 
 BOX = (72.0, 100.0, 300.0, 160.0)
 

@@ -12,8 +12,7 @@ from papers.models import Paper, Section
 from papers.services import paper_ingest, paper_ingest_bytes, paper_slug
 from papers.tests.pdf_factory import HTML, encrypted_pdf, make_pdf, scanned_pdf, zero_page_pdf
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("parser_available")]
-from papers.tests.pdf_factory import parser_available  # noqa: E402, F401
+pytestmark = pytest.mark.django_db
 
 
 def write(tmp_path, name: str, data: bytes):

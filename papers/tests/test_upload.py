@@ -8,9 +8,9 @@ from django.test import Client
 from django.urls import reverse
 
 from papers.models import Paper
-from papers.tests.pdf_factory import HTML, make_pdf, parser_available  # noqa: F401
+from papers.tests.pdf_factory import HTML, make_pdf
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("parser_available")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ document pass through exactly the same steps.
 
 import logging
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
@@ -14,7 +15,9 @@ import snowballstemmer
 
 jieba.setLogLevel(logging.WARNING)
 
-_STEMMER = snowballstemmer.stemmer("english")
+# A Snowball stemmer keeps the word it is working on in the instance, so threads sharing
+# one (gunicorn --threads) corrupt each other's words: one stemmer per thread.
+_local = threading.local()
 _LATIN = re.compile(r"[a-z0-9]+(?:[.\-+][a-z0-9]+)*")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+(?:[.\-+][a-z0-9]+)*")
@@ -37,7 +40,10 @@ def normalise(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    return _STEMMER.stemWord(word)
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = snowballstemmer.stemmer("english")
+    return stemmer.stemWord(word)
 
 
 def _latin_terms(chunk: str) -> list[str]:

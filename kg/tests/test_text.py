@@ -19,3 +19,23 @@ def test_mixed_query_keeps_acronyms_and_hyphen_parts():
 
 def test_full_width_and_ligatures_are_normalised():
     assert tokenize("ＭｏＥ ﬁne-tuning")[0] == "moe"
+
+
+def test_stemming_is_thread_safe():
+    """gunicorn serves with threads: concurrent stemming must give each word its own stem."""
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kg.text import stem
+
+    words = [f"{base}{suffix}" for base in ("balanc", "rout", "train", "compress", "distil", "quantiz")
+             for suffix in ("ing", "ed", "ation", "ers", "ness", "ly", "ization", "ement")]
+    expected = {word: stem.__wrapped__(word) for word in words}
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often so a shared stemmer would be caught mid-word
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            results = list(pool.map(lambda w: (w, stem.__wrapped__(w)), words * 200))
+    finally:
+        sys.setswitchinterval(interval)
+    assert all(result == expected[word] for word, result in results)

@@ -3,18 +3,25 @@
 Each figure is a median over repeated runs and is printed beside the reference it is
 compared with in the same run (this machine is shared and noisy: read the ratios).
 
-    python -m kg.bench [PAPERS_DIR] [--seconds 20] [--scale-papers 1000] [--scale-notes 5000]
+    python -m kg.bench [PAPERS_DIR] [--seconds 20] [--mid-papers 100] [--scale-papers 1000] [--scale-notes 5000]
+
+Steps: ingest vs bare get_text() (papers.evaluation.bench_ingest, SQLite); a fresh
+PostgreSQL database `mianjing_bench` with content/ and the reports; relink, graph build,
+re-ingest of one report and wrk against gunicorn; the same after adding synthetic papers
+(`manage.py synthesize`), first a few, then up to --scale-papers.
 """
 
 import argparse
 import json
 import os
-import statistics
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
+
+from kg.bench import library
+from kg.bench.report import lines
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench-results"
@@ -34,128 +41,122 @@ def fresh_postgres(url_base: str) -> str:
     return f"{url_base}/{BENCH_DB}"
 
 
-def median_time(fn, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def load_figures(*, env: dict[str, str], port: int, seconds: int) -> dict:
+    from kg.bench.http import Server, wrk
+
+    paths = library.endpoints()
+    with Server(port=port, env=env) as server:
+        warmed = server.warm(list(paths.values()))
+        bad = {path: status for path, (status, _size) in warmed.items() if status != 200}
+        if bad:
+            raise SystemExit(f"bench: endpoints not answering 200 before the load run: {bad}")
+        load = {name: wrk(port=port, path=path, seconds=seconds).as_dict() for name, path in paths.items()}
+        return {"load": load, "worker_rss_mb": round(server.worker_rss_mb(), 1),
+                "server": {"workers": server.workers, "threads": server.threads}}
 
 
-def in_process_figures(env: dict[str, str]) -> dict:
-    """Relink and graph build, timed in this process against the bench database."""
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def smallest_pdf(folder: Path) -> Path | None:
+    pdfs = sorted(folder.glob("*.pdf"), key=lambda p: p.stat().st_size)
+    return pdfs[0] if pdfs else None
+
+
+class Phases(dict):
+    """Wall time per step, printed at the end: where the ten minutes go."""
+
+    def __init__(self):
+        super().__init__()
+        self.mark = time.perf_counter()
+
+    def done(self, name: str) -> None:
+        now = time.perf_counter()
+        self[name] = round(now - self.mark, 1)
+        self.mark = now
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("papers_dir", nargs="?", default="../shared/papers", type=Path)
+    parser.add_argument("--seconds", type=int, default=20, help="wrk duration per endpoint")
+    parser.add_argument("--mid-papers", type=int, default=100, help="synthetic papers of the middle row (0: none)")
+    parser.add_argument("--scale-papers", type=int, default=1000)
+    parser.add_argument("--scale-notes", type=int, default=5000)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of relink/graph build on the 4 reports")
+    parser.add_argument("--repeat-large", type=int, default=1, help="the same on the synthetic libraries")
+    parser.add_argument("--skip-ingest-bench", action="store_true", help="reuse bench-results/ingest.json")
+    parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"))
+    parser.add_argument("--port", type=int, default=0, help="for gunicorn; 0: any free port")
+    args = parser.parse_args(argv)
+    if not args.papers_dir.is_dir():
+        print(f"bench: no papers folder at {args.papers_dir}", file=sys.stderr)
+        return 2
+
+    phases = Phases()
+    RESULTS.mkdir(exist_ok=True)
+    secret = os.environ.get("SECRET_KEY") or "bench-only-secret-key"
+    report: dict = {"started": time.strftime("%Y-%m-%d %H:%M:%S"), "seconds_per_endpoint": args.seconds,
+                    "connections": 50, "repeat_small": args.repeat, "repeat_large": args.repeat_large, "stages": []}
+
+    ingest_json = RESULTS / "ingest.json"
+    if not args.skip_ingest_bench:
+        subprocess.run([sys.executable, "-m", "papers.evaluation.bench_ingest", str(args.papers_dir),
+                        "--output", str(ingest_json)], cwd=ROOT, check=True, env={**os.environ, "SECRET_KEY": secret})
+    report["ingest"] = json.loads(ingest_json.read_text()) if ingest_json.exists() else {}
+    phases.done("ingest bench")
+
+    env = {**os.environ, "DATABASE_URL": fresh_postgres(args.postgres), "DEBUG": "false", "SECRET_KEY": secret,
+           "CONN_MAX_AGE": "60", "DJANGO_SETTINGS_MODULE": "kg.settings"}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    manage("migrate", "--noinput", "--verbosity", "0", env=env)
+    manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
+    manage("ingest", "--verbosity", "0", "content", str(args.papers_dir), env=env)
+    phases.done("load content + reports")
+
     os.environ.update(env)
     import django
 
     django.setup()
-    from kg import graph
-    from kg.models import Note
-    from kg.services.linking import mentions_refresh_all
-    from papers.models import Section
+    reingest_pdf = smallest_pdf(args.papers_dir)
 
-    sections = Section.objects.count()
-    notes = Note.objects.count()
-    chars = sum(len(t) for t in Section.objects.values_list("text", flat=True)) + sum(
-        len(b) for b in Note.objects.values_list("body", flat=True)
-    )
-    return {
-        "sections": sections,
-        "notes": notes,
-        "text_mb": round(chars / 1e6, 2),
-        "relink_s": round(median_time(mentions_refresh_all), 3),
-        "graph_build_s": round(median_time(graph.graph_build), 3),
-    }
+    def stage(label: str, *, repeat: int, load: bool) -> None:
+        row: dict = {"label": label, "size": library.library_size(),
+                     "timings": library.timings(repeat=repeat, reingest_pdf=reingest_pdf)}
+        phases.done(f"{label}: timings")
+        if load:
+            row["queries"] = library.query_counts(library.endpoints())
+            row.update(load_figures(env=env, port=args.port or free_port(), seconds=args.seconds))
+            report["server"] = row.pop("server")
+            phases.done(f"{label}: HTTP")
+        report["stages"].append(row)
 
+    stage(f"{row_label(0)}", repeat=args.repeat, load=True)
+    added_papers = added_notes = 0
+    steps = [(args.mid_papers, False)] if 0 < args.mid_papers < args.scale_papers else []
+    steps.append((args.scale_papers, True))
+    for seed, (papers, load) in enumerate(steps, start=7):
+        notes = round(args.scale_notes * papers / args.scale_papers) if args.scale_papers else 0
+        manage("synthesize", "--papers", str(papers - added_papers), "--notes", str(notes - added_notes),
+               "--seed", str(seed), "--verbosity", "0", env=env)
+        added_papers, added_notes = papers, notes
+        phases.done(f"synthesize +{papers}")
+        stage(row_label(papers), repeat=args.repeat_large, load=load)
 
-def load_figures(*, env: dict[str, str], port: int, seconds: int, paths: dict[str, str]) -> dict:
-    from kg.bench.http import Server, wrk
-
-    results = {}
-    with Server(port=port, env=env) as server:
-        for path in paths.values():
-            server.warm(path)
-        for name, path in paths.items():
-            results[name] = wrk(port=port, path=path, seconds=seconds).__dict__
-        results["worker_rss_mb"] = round(server.worker_rss_mb(), 1)
-    return results
-
-
-def endpoints() -> dict[str, str]:
-    return {
-        "livez (trivial view)": "/livez",
-        "concept page": "/concepts/mla/",
-        "graph json depth 2": "/api/graph?center=concept:mla&depth=2",
-        "search": "/search/?q=" + quote("GRPO critic 优势"),
-        "trace": "/api/trace?q=" + quote("为什么 MLA 能减少 KV cache"),
-    }
-
-
-def print_table(report: dict) -> None:
-    print("\n== ingest ==")
-    ingest = report.get("ingest") or {}
-    for key, value in ingest.items():
-        print(f"  {key:32} {value}")
-    for label in ("library", "scale"):
-        section = report.get(label)
-        if not section:
-            continue
-        print(f"\n== {label}: {section['figures']} ==")
-        load = section["load"]
-        base = load["livez (trivial view)"]["rps"]
-        print(f"  {'endpoint':24} {'req/s':>9} {'vs livez':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
-        for name, row in load.items():
-            if not isinstance(row, dict):
-                continue
-            ratio = row["rps"] / base if base else 0
-            print(f"  {name:24} {row['rps']:9.1f} {ratio:9.2f} {row['p50_ms']:8.1f} {row['p95_ms']:8.1f} "
-                  f"{row['p99_ms']:8.1f} {row['errors']:7d}")
-        print(f"  largest worker RSS: {load['worker_rss_mb']} MB")
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("papers_dir", nargs="?", default="../shared/papers", type=Path)
-    parser.add_argument("--seconds", type=int, default=20, help="wrk duration per endpoint")
-    parser.add_argument("--scale-papers", type=int, default=1000)
-    parser.add_argument("--scale-notes", type=int, default=5000)
-    parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"))
-    parser.add_argument("--port", type=int, default=8765)
-    args = parser.parse_args()
-
-    env = {**os.environ, "DATABASE_URL": fresh_postgres(args.postgres), "DEBUG": "false",
-           "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only-secret-key", "CONN_MAX_AGE": "60"}
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    RESULTS.mkdir(exist_ok=True)
-    report: dict = {"started": time.strftime("%Y-%m-%d %H:%M:%S"), "seconds_per_endpoint": args.seconds}
-
-    subprocess.run([sys.executable, "-m", "papers.evaluation.bench_ingest", str(args.papers_dir)], cwd=ROOT,
-                   check=True, env={**os.environ, "SECRET_KEY": env["SECRET_KEY"]})
-    ingest_json = RESULTS / "ingest.json"
-    report["ingest"] = json.loads(ingest_json.read_text()) if ingest_json.exists() else {}
-
-    manage("migrate", "--noinput", "--verbosity", "0", env=env)
-    manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
-    manage("ingest", "--verbosity", "0", "content", str(args.papers_dir), env=env)
-    figures = in_process_figures(env)
-    report["library"] = {"figures": figures,
-                         "load": load_figures(env=env, port=args.port, seconds=args.seconds, paths=endpoints())}
-
-    started = time.perf_counter()
-    manage("synthesize", "--papers", str(args.scale_papers), "--notes", str(args.scale_notes), "--seed", "7",
-           env=env)
-    synth_s = time.perf_counter() - started
-    from kg import graph
-
-    scale_figures = {"synthesize_s": round(synth_s, 1), "graph_build_s": round(median_time(graph.graph_build, 2), 2)}
-    scale_figures["sections"] = figures["sections"] + args.scale_papers * 50
-    report["scale"] = {"figures": scale_figures,
-                       "load": load_figures(env=env, port=args.port, seconds=args.seconds, paths=endpoints())}
-
-    (RESULTS / "bench.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
-    print_table(report)
+    report["phases"] = dict(phases)
+    report["total_s"] = round(sum(phases.values()), 1)
+    (RESULTS / "bench.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    print("\n" + "\n".join(lines(report)))
     print(f"\nwritten: {RESULTS / 'bench.json'}")
+    return 0
+
+
+def row_label(synthetic_papers: int) -> str:
+    return "4 reports" if not synthetic_papers else f"+{synthetic_papers:,} synthetic"
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

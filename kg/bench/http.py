@@ -3,15 +3,19 @@
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-# wrk reports p50/p90/p99 by default; this script adds p95 and error counts in one line.
+# wrk prints p50/p75/p90/p99 for humans; this `done` hook adds p95, a mean and the error
+# counts (socket errors, and responses with status >= 400) in one line that parses reliably.
 WRK_SCRIPT = """
 done = function(summary, latency, requests)
   local e = summary.errors
@@ -22,36 +26,96 @@ done = function(summary, latency, requests)
 end
 """
 
+# The Docker image runs `gunicorn kg.wsgi --threads 4` with WEB_CONCURRENCY=3 processes.
+DOCKER_WORKERS = 3
+DOCKER_THREADS = 4
+
+
+class WrkError(RuntimeError):
+    pass
+
 
 @dataclass
 class LoadResult:
     path: str
     requests: int
+    seconds: float
     rps: float
     p50_ms: float
     p95_ms: float
     p99_ms: float
+    mean_ms: float
     errors: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def parse_wrk(output: str, *, path: str = "") -> LoadResult:
+    """The figures in the RESULT line that WRK_SCRIPT writes at the end of a run."""
+    line = next((line for line in output.splitlines() if line.startswith("RESULT ")), None)
+    if line is None:
+        raise WrkError(f"wrk printed no RESULT line for {path or 'the run'}: {output.strip()[-200:]!r}")
+    fields = line.split()[1:]
+    if len(fields) != 8:
+        raise WrkError(f"wrk RESULT line has {len(fields)} fields, expected 8: {line!r}")
+    requests, duration, p50, p95, p99, mean, socket_errors, status_errors = fields
+    seconds = float(duration)
+    return LoadResult(
+        path=path, requests=int(requests), seconds=seconds, rps=int(requests) / seconds if seconds else 0.0,
+        p50_ms=float(p50), p95_ms=float(p95), p99_ms=float(p99), mean_ms=float(mean),
+        errors=int(socket_errors) + int(status_errors),
+    )
+
+
+def wrk(*, port: int, path: str, seconds: int, connections: int = 50, threads: int = 2) -> LoadResult:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT)
+    try:
+        completed = subprocess.run(
+            ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", script.name,
+             f"http://127.0.0.1:{port}{path}"],
+            capture_output=True, text=True, timeout=seconds + 60,
+        )
+    finally:
+        os.unlink(script.name)
+    if completed.returncode:
+        raise WrkError(f"wrk exited {completed.returncode} on {path}: {completed.stderr.strip()[-200:]}")
+    return parse_wrk(completed.stdout, path=path)
 
 
 class Server:
     """A gunicorn process serving the project, configured as the Docker image does."""
 
-    def __init__(self, *, port: int, env: dict[str, str], workers: int = 2, threads: int = 4):
+    def __init__(self, *, port: int, env: dict[str, str], workers: int = DOCKER_WORKERS,
+                 threads: int = DOCKER_THREADS):
         self.port = port
         self.env = env
+        self.workers = workers
+        self.threads = threads
         self.cmd = [
             str(Path(sys.executable).with_name("gunicorn")), "kg.wsgi", "--bind", f"127.0.0.1:{port}",
             "--workers", str(workers), "--threads", str(threads), "--log-level", "warning",
+            # A cold graph build at scale takes seconds: not a reason to kill the worker.
+            "--timeout", "120",
         ]
         self.process: subprocess.Popen | None = None
 
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
     def __enter__(self) -> "Server":
-        self.process = subprocess.Popen(self.cmd, env=self.env, start_new_session=True)
+        with socket.socket() as probe:  # another server on the port would answer in gunicorn's place
+            if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                raise RuntimeError(f"port {self.port} is taken by another server")
+        self.process = subprocess.Popen(self.cmd, cwd=Path(__file__).resolve().parents[2], env=self.env,
+                                        start_new_session=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode} before answering")
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/livez", timeout=2):  # noqa: S310
+                with urllib.request.urlopen(self.url("/livez"), timeout=2):  # noqa: S310 (loopback)
                     return self
             except OSError:
                 time.sleep(0.3)
@@ -63,43 +127,41 @@ class Server:
             os.killpg(self.process.pid, signal.SIGTERM)
             self.process.wait(timeout=30)
 
-    def warm(self, path: str, times: int = 3) -> None:
-        for _ in range(times):
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=120) as response:  # noqa: S310
-                response.read()
+    def get(self, path: str) -> tuple[int, bytes]:
+        try:
+            with urllib.request.urlopen(self.url(path), timeout=180) as response:  # noqa: S310 (loopback)
+                return response.status, response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read()
+
+    def warm(self, paths: list[str], *, rounds: int = 2) -> dict[str, tuple[int, int]]:
+        """Request every path from every worker: per-process caches (graph, search, trace) get built here.
+
+        Requests go out many at a time so that each worker accepts some; returns the
+        status and body size of each path.
+        """
+        seen: dict[str, tuple[int, int]] = {}
+        fan_out = self.workers * self.threads * 2
+        with ThreadPoolExecutor(max_workers=fan_out) as pool:
+            for _ in range(rounds):
+                for path in paths:
+                    for status, body in pool.map(self.get, [path] * fan_out):
+                        seen[path] = (status, len(body))
+        return seen
 
     def worker_rss_mb(self) -> float:
         """Largest resident memory among the gunicorn workers."""
         if not self.process:
             return 0.0
         children = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout
-        rss = [_rss_kb(int(pid)) for pid in children.split()]
+        rss = [rss_kb(int(pid)) for pid in children.split()]
         return max(rss, default=0) / 1024
 
 
-def _rss_kb(pid: int) -> int:
+def rss_kb(pid: int) -> int:
     try:
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError:
         return 0
     match = re.search(r"VmRSS:\s+(\d+)", status)
     return int(match.group(1)) if match else 0
-
-
-def wrk(*, port: int, path: str, seconds: int, connections: int = 50, threads: int = 2) -> LoadResult:
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(WRK_SCRIPT)
-    try:
-        out = subprocess.run(
-            ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", script.name,
-             f"http://127.0.0.1:{port}{path}"],
-            capture_output=True, text=True, timeout=seconds + 60, check=True,
-        ).stdout
-    finally:
-        os.unlink(script.name)
-    line = next(line for line in out.splitlines() if line.startswith("RESULT "))
-    requests, duration, p50, p95, p99, _mean, socket_errors, status_errors = line.split()[1:]
-    return LoadResult(
-        path=path, requests=int(requests), rps=int(requests) / float(duration),
-        p50_ms=float(p50), p95_ms=float(p95), p99_ms=float(p99), errors=int(socket_errors) + int(status_errors),
-    )

@@ -137,8 +137,8 @@ def _write(
         return paper, "unchanged"
     fields = {
         "title": _clip(parsed.title or Path(filename).stem, 500),
-        "authors": list(parsed.authors),
-        "abstract": parsed.abstract,
+        "authors": [_clip(author, 300) for author in parsed.authors],
+        "abstract": _clean(parsed.abstract),
         "arxiv_id": _clip(parsed.arxiv_id, 32),
         "filename": _clip(filename, 255),
         "page_count": parsed.pages,
@@ -200,7 +200,7 @@ def _write_sections(*, paper: Paper, parsed: list[ParsedSection], pages: int) ->
         row.kind = item.kind if item.kind in Section.Kind.values else Section.Kind.BODY
         row.page_start = row.heading_page = page
         row.page_end = min(max(item.page_end, page), pages)
-        row.text, row.footnotes = item.text, item.footnotes
+        row.text, row.footnotes = _clean(item.text), _clean(item.footnotes)
         row.heading_bbox = [round(float(v), 2) for v in item.bbox] if item.bbox else []
         row.parent = None
         rows.append(row)
@@ -249,4 +249,10 @@ def paper_slug(title: str) -> str:
 
 
 def _clip(text: str, length: int) -> str:
-    return (text or "")[:length]
+    return _clean(text)[:length]
+
+
+def _clean(text: str) -> str:
+    """Text any database stores: no NUL (PostgreSQL refuses it), no lone surrogates."""
+    text = (text or "").replace("\x00", "")
+    return text.encode("utf-8", "replace").decode("utf-8")

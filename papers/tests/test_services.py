@@ -308,3 +308,18 @@ def test_ingest_killed_mid_write_leaves_nothing(tmp_path, settings):
 
     assert (Paper.objects.count(), Section.objects.count()) == (0, 0)
     assert paper_ingest(path=pdf).status == "new"  # nothing half-written blocks a retry
+
+
+def test_text_any_database_can_store(tmp_path, monkeypatch):
+    from papers.parsing.types import ParsedPaper, ParsedSection
+
+    def parse(data, **kwargs):
+        return ParsedPaper("Odd\x00 Title", ["A\x00uthor"], "abs\ud800tract", "", 1, [
+            ParsedSection("1", "Intro\x00", 1, 1, 1, None, text="NUL\x00 and \udfff surrogate"),
+        ])
+
+    monkeypatch.setattr("papers.services.parse_pdf_isolated", parse)
+    assert paper_ingest(path=write(tmp_path, "odd.pdf", make_pdf())).status == "new"
+    paper = Paper.objects.get()
+    assert (paper.title, paper.authors, paper.abstract) == ("Odd Title", ["Author"], "abs?tract")
+    assert paper.sections.get().text == "NUL and ? surrogate"

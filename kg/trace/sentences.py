@@ -19,7 +19,7 @@ class Sentence:
     start: int  # character offset in the source text
     terms: list[str]
     termset: frozenset = frozenset()
-    numeric: bool = False  # mostly digits: a table row, which matches terms but answers nothing
+    numeric: bool = False  # a table row rather than prose
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -48,5 +48,6 @@ def _add(sentences: list[Sentence], text: str, start: int, end: int) -> None:
         return
     shown = clean if len(clean) <= MAX_CHARS else clean[:MAX_CHARS].rsplit(" ", 1)[0] + " …"
     terms = tokenize(_URL.sub(" ", clean))  # an address is no prose: "https" is no topic
-    numeric = sum(ch.isdigit() for ch in clean) > 0.25 * len(clean)
+    # Table rows (digits, or Markdown cells) match terms but answer nothing in words.
+    numeric = sum(ch.isdigit() for ch in clean) > 0.25 * len(clean) or clean.count("|") >= 3
     sentences.append(Sentence(shown, start, terms, frozenset(terms), numeric))

@@ -11,6 +11,7 @@ _WORD = re.compile(r"[A-Za-z0-9]+|[\u3400-\u9fff]")
 # "Multi-head Latent Attention (MLA)", "多头潜在注意力（MLA）": a full name introducing its acronym.
 _ACRONYM_AFTER = r"\s*[\(（]\s*{}s?\s*[\)）,;，；]"
 CONTEXT_CHARS = 300
+HEADING_BONUS = 1.0
 
 
 @dataclass
@@ -67,7 +68,8 @@ def summarise(
 ) -> dict[str, MentionSummary]:
     """Every concept named in `text` (or `hits` already found in it), keyed by concept key.
 
-    A concept is *defined* when `heading` names it or the text introduces its acronym.
+    A concept is *defined* when `heading` names it or the text introduces its acronym. The score is
+    mentions per 100 words (smoothed), plus HEADING_BONUS when the heading names the concept.
     Contexts are cut from `context_text` (same offsets as `text`, e.g. before masking) when given.
     """
     context_text = text if context_text is None else context_text
@@ -87,13 +89,16 @@ def summarise(
         if introduced:
             summary.defines = True
             introduced_at[hit.key] = introduced - 1
+    titled: set[str] = set()
     if heading:
         for hit in matcher.find(heading):
             summary = found.get(hit.key)
             if summary is None:
                 summary = found[hit.key] = MentionSummary(hit.key, count=0, context=" ".join(heading.split()))
             summary.defines = True
+            titled.add(hit.key)
     words = word_count(text)
     for summary in found.values():
-        summary.score = density(max(summary.count, 1), words)
+        # A section headed by the concept outranks one that only introduces its acronym (an abstract).
+        summary.score = density(max(summary.count, 1), words) + (HEADING_BONUS if summary.key in titled else 0.0)
     return found

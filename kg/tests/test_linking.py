@@ -95,3 +95,11 @@ def test_context_is_the_sentence_around_the_first_mention(matcher):
 def test_empty_vocabulary_and_text():
     assert Matcher([]).find("anything") == []
     assert Matcher(VOCAB).find("") == []
+
+
+def test_a_section_headed_by_the_concept_ranks_above_an_acronym_introduction(matcher):
+    abstract = summarise(matcher, "We present a Mixture-of-Experts (MoE) model. MoE is cheap.", acronyms={"moe": "MoE"})
+    headed = summarise(matcher, "Routing sends each token to experts. " + "word " * 100 + "MoE layers.",
+                       heading="Mixture of Experts", acronyms={"moe": "MoE"})
+    assert abstract["moe"].defines and headed["moe"].defines
+    assert headed["moe"].score > abstract["moe"].score

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from kg.models import Concept, Mention, Note, Question
+from kg.models import Concept, Mention, Note, NoteLink, Question
 from kg.versioning import content_changed
 from papers.models import Paper, Section
 
@@ -38,6 +38,7 @@ class SyntheticLibrary:
     mentions: int
     notes: int
     questions: int
+    note_links: int = 0
 
 
 def _sentence(rng: random.Random, concepts: list[Concept], *, zh: bool) -> str:
@@ -53,9 +54,19 @@ def _paragraphs(rng: random.Random, concepts: list[Concept], *, zh: bool, senten
     return " ".join(_sentence(rng, concepts, zh=zh) for _ in range(sentences))
 
 
+def _paper_name(seed: int, i: int) -> str:
+    """How notes cite a synthetic paper (`[[Synthetic-7-12 Report §2.1]]`): unique as a prefix of its title."""
+    return f"Synthetic-{seed}-{i} Report"
+
+
 @transaction.atomic
 def library_synthesize(*, papers: int, notes: int, seed: int = 1, sections_per_paper: int = 50) -> SyntheticLibrary:
-    """Add a synthetic library on top of the loaded vocabulary (which must exist)."""
+    """Add a synthetic library on top of the loaded vocabulary (which must exist).
+
+    Like the bundled content, each note cites a handful of sections, notes and concepts with
+    resolved wikilinks, and each question is about one to three concepts, has a note and,
+    one time in two, a curated section.
+    """
     rng = random.Random(seed)
     concepts = list(Concept.objects.order_by("slug"))
     if not concepts:
@@ -67,8 +78,8 @@ def library_synthesize(*, papers: int, notes: int, seed: int = 1, sections_per_p
         digest = hashlib.sha256(f"synthetic-{seed}-{i}".encode()).hexdigest()
         topic = rng.choice(concepts)
         paper_rows.append(Paper(
-            slug=f"synthetic-{seed}-{i}", title=f"Synthetic Report {i}: On {topic.name}", authors=["A. Author"],
-            filename=f"synthetic-{i}.pdf", sha256=digest, page_count=sections_per_paper // 2 + 5,
+            slug=f"synthetic-{seed}-{i}", title=f"{_paper_name(seed, i)}: On {topic.name}", authors=["A. Author"],
+            filename=f"synthetic-{seed}-{i}.pdf", sha256=digest, page_count=sections_per_paper // 2 + 5,
             parser_version="synthetic", outline_source="layout",
         ))
     Paper.objects.bulk_create(paper_rows, batch_size=500)
@@ -87,36 +98,87 @@ def library_synthesize(*, papers: int, notes: int, seed: int = 1, sections_per_p
                 text=_paragraphs(rng, concepts, zh=False, sentences=rng.randint(10, 25)),
             ))
     Section.objects.bulk_create(section_rows, batch_size=2000)
-    section_ids = list(
-        Section.objects.filter(paper__slug__startswith=f"synthetic-{seed}-").values_list("id", flat=True)
-    )
+    sections = list(Section.objects.filter(paper__slug__startswith=f"synthetic-{seed}-")
+                    .order_by("paper_id", "order").values_list("id", "paper_id", "number"))
+    paper_index = {paper.pk: i for i, paper in enumerate(paper_rows)}
 
     mention_rows = []
-    for section_id in section_ids:
+    for section_id, _paper_id, _number in sections:
         for concept in rng.sample(concepts, k=min(len(concepts), rng.randint(2, 6))):
             mention_rows.append(Mention(
                 concept=concept, section_id=section_id, count=rng.randint(1, 12), first_offset=rng.randint(0, 500),
                 defines=rng.random() < 0.05, score=rng.random(), context="synthetic context",
             ))
-    Mention.objects.bulk_create(mention_rows, batch_size=5000)
 
-    note_rows = []
+    note_rows, planned_links = [], []
     for i in range(notes):
         zh = rng.random() < 0.7
+        sentences = [_sentence(rng, concepts, zh=zh) for _ in range(rng.randint(8, 20))]
+        links = []
+        for _ in range(rng.randint(3, 10) if papers or i else 0):
+            roll = rng.random()
+            if roll < 0.15 or (not sections and not i):
+                concept = rng.choice(concepts)
+                links.append((f"concept:{concept.slug}", "concept", concept.pk))
+            elif roll < 0.5 and i:
+                other = rng.randrange(i)
+                links.append((f"synthetic-{seed}-note-{other}", "note", other))
+            elif sections:
+                section_id, paper_id, number = rng.choice(sections)
+                links.append((f"{_paper_name(seed, paper_index[paper_id])} §{number}", "section", section_id))
+        body, offset = [], 0
+        for at, sentence in enumerate(sentences):
+            for target, kind, ref in links[at::len(sentences)]:
+                planned_links.append((i, offset + len(sentence) + 1, target, kind, ref, sentence))
+                sentence = f"{sentence} [[{target}]]"
+            body.append(sentence)
+            offset += len(sentence) + 1
         note_rows.append(Note(
-            slug=f"synthetic-{seed}-note-{i}", title=f"合成笔记 {i}" if zh else f"Synthetic note {i}",
-            body=_paragraphs(rng, concepts, zh=zh, sentences=rng.randint(8, 20)), lang="zh" if zh else "en",
-            source_path=f"synthetic/{i}.md",
+            slug=f"synthetic-{seed}-note-{i}", title=f"合成笔记 {seed}-{i}" if zh else f"Synthetic note {seed}-{i}",
+            body=" ".join(body), lang="zh" if zh else "en", source_path=f"synthetic-{seed}/{i}.md",
+            chapter_id=rng.choice(concepts).chapter_id,
         ))
     Note.objects.bulk_create(note_rows, batch_size=1000)
+    note_ids = list(Note.objects.filter(slug__startswith=f"synthetic-{seed}-note-").order_by("id")
+                    .values_list("id", flat=True))
+    link_rows = []
+    for i, position, target, kind, ref, sentence in planned_links:
+        link_rows.append(NoteLink(
+            source_id=note_ids[i], target_text=target, position=position, context=sentence[:500],
+            target_concept_id=ref if kind == "concept" else None,
+            target_note_id=note_ids[ref] if kind == "note" else None,
+            target_section_id=ref if kind == "section" else None,
+        ))
+    NoteLink.objects.bulk_create(link_rows, batch_size=5000)
+    linked = {(note_ids[i], ref) for i, _p, _t, kind, ref, _s in planned_links if kind == "concept"}
+    for note_id in note_ids:
+        for concept in rng.sample(concepts, k=min(len(concepts), rng.randint(2, 5))):
+            mention_rows.append(Mention(
+                concept=concept, note_id=note_id, count=rng.randint(1, 6), first_offset=rng.randint(0, 300),
+                explicit=(note_id, concept.pk) in linked, score=rng.random(), context="synthetic context",
+            ))
+    Mention.objects.bulk_create(mention_rows, batch_size=5000)
 
-    question_rows = []
+    question_rows, question_concepts = [], []
     for i in range(notes):
         zh = rng.random() < 0.6
-        concept = rng.choice(concepts)
+        about = rng.sample(concepts, k=min(len(concepts), rng.randint(1, 3)))
+        concept = about[0]
         text = (f"{concept.name_zh or concept.name} 的原理是什么？（合成 {seed}-{i}）" if zh
                 else f"How does {concept.name} work? (synthetic {seed}-{i})")
-        question_rows.append(Question(text=text, lang="zh" if zh else "en", tags=["high-frequency"]))
+        question_rows.append(Question(text=text, lang="zh" if zh else "en", tags=["high-frequency"],
+                                      chapter_id=concept.chapter_id, note_id=rng.choice(note_ids)))
+        question_concepts.append(about)
     Question.objects.bulk_create(question_rows, batch_size=2000)
+    # PostgreSQL and SQLite both return the new ids from a bulk insert.
+    question_ids = [q.pk for q in question_rows]
+    Question.concepts.through.objects.bulk_create(
+        [Question.concepts.through(question_id=qid, concept_id=c.pk)
+         for qid, about in zip(question_ids, question_concepts, strict=True) for c in about], batch_size=5000)
+    if sections:
+        Question.sections.through.objects.bulk_create(
+            [Question.sections.through(question_id=qid, section_id=rng.choice(sections)[0])
+             for qid in question_ids if rng.random() < 0.5], batch_size=5000)
     content_changed()
-    return SyntheticLibrary(len(paper_rows), len(section_ids), len(mention_rows), len(note_rows), len(question_rows))
+    return SyntheticLibrary(len(paper_rows), len(sections), len(mention_rows), len(note_rows), len(question_rows),
+                            len(link_rows))

@@ -46,3 +46,31 @@ def test_needs_a_vocabulary_and_a_fresh_seed(vocabulary):
     Concept.objects.all().delete()
     with pytest.raises(CommandError, match="no concepts"):
         call_command("synthesize", papers=1, notes=0, seed=2, verbosity=0)
+
+
+@pytest.mark.django_db
+def test_synthetic_links_are_resolved_as_the_notes_service_would(vocabulary):
+    """Each stored NoteLink target is what the resolver makes of the link written in the body."""
+    from kg.models import NoteLink
+    from kg.notes.store import resolver_from_db
+    from kg.services.notes import notelinks_resolve_all
+
+    call_command("synthesize", papers=3, notes=6, seed=4, verbosity=0)
+    links = NoteLink.objects.all()
+    assert links.count() >= 6 * 3
+    kinds = {("section" if link.target_section_id else "note" if link.target_note_id else "concept")
+             for link in links}
+    assert kinds == {"section", "note", "concept"}
+    for link in links:
+        assert f"[[{link.target_text}]]" == link.source.body[link.position:link.position + len(link.target_text) + 4]
+    before = list(links.order_by("id").values_list("target_note", "target_concept", "target_section"))
+    assert notelinks_resolve_all(resolver=resolver_from_db()) == 0
+    assert list(links.order_by("id").values_list("target_note", "target_concept", "target_section")) == before
+
+
+@pytest.mark.django_db
+def test_synthetic_questions_are_about_concepts_and_have_notes(vocabulary):
+    call_command("synthesize", papers=2, notes=10, seed=6, verbosity=0)
+    assert not Question.objects.filter(concepts__isnull=True).exists()
+    assert not Question.objects.filter(note__isnull=True).exists()
+    assert Mention.objects.filter(note__isnull=False).count() >= 10

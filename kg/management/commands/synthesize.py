@@ -26,5 +26,5 @@ class Command(BaseCommand):
         if verbosity:
             self.stdout.write(self.style.SUCCESS(
                 f"synthesized {made.papers} papers, {made.sections} sections, {made.mentions} mentions, "
-                f"{made.notes} notes, {made.questions} questions (seed {seed})"
+                f"{made.notes} notes, {made.note_links} note links, {made.questions} questions (seed {seed})"
             ))

@@ -16,6 +16,7 @@ import pymupdf
 TEXT_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
 
 NUMBER_TOKEN = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,4}|[A-Z](?:\.\d{1,2}){0,4})\.?$")
+TITLE_START = re.compile(r"[^\W\d_]|\d+[^\W\d_]")  # "Overview", "3D Parallelism"
 DOT_LEADER = re.compile(r"(?:\.\s?){4,}")
 
 
@@ -116,7 +117,7 @@ def _merge_rows(lines: list[Line]) -> list[Line]:
             overlap = min(prev.y1, line.y1) - max(prev.y0, line.y0)
             gap = line.x0 - prev.x1
             same_row = overlap > 0.6 * min(prev.y1 - prev.y0, line.y1 - line.y0)
-            number_gap = NUMBER_TOKEN.match(prev.text) and gap < 2.5 * prev.size and line.text[:1].isalpha()
+            number_gap = NUMBER_TOKEN.match(prev.text) and gap < 2.5 * prev.size and TITLE_START.match(line.text)
             run_in = prev.bold and prev.text.endswith((".", ":")) and gap < 1.3 * prev.size  # "Lead." + quad
             if same_row and gap >= -1 and (gap < 0.8 * prev.size or number_gap or run_in):
                 joiner = "" if gap < 0.1 * prev.size else " "

@@ -9,7 +9,8 @@ import re
 
 HEADING = re.compile(
     r"^(?:(?:Appendix|APPENDIX)\s+(?P<app>[A-Z](?:\.\d{1,2}){0,3})|(?P<num>\d{1,2}(?:\.\d{1,2}){0,4}|[A-Z](?:\.\d{1,2}){0,4}))"
-    r"(?P<dot>[.:])?\s+(?P<title>[^\W\d_].*)$"
+    # The title starts with a letter, or a figure fused to one ("3D Parallelism", "128K Context").
+    r"(?P<dot>[.:])?\s+(?P<title>(?:[^\W\d_]|\d+[^\W\d_]).*)$"
 )
 
 def parts(number: str) -> list:

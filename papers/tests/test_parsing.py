@@ -115,14 +115,14 @@ def test_metadata_title_authors_arxiv():
 def test_number_in_its_own_span():
     w = ReportWriter()
     w.title("Split Numbers", "Team")
-    for number, title in [("1", "Introduction"), ("2", "Approach"), ("2.1", "Overview"), ("3", "Results")]:
+    for number, title in [("1", "Introduction"), ("2", "Approach"), ("2.1", "3D Parallelism"), ("3", "Results")]:
         w.heading(number, title, split=True, size=12 if "." not in number else 10.5)
         w.paragraph(LOREM)
     paper = parse_pdf(w.tobytes())
     assert [(s.number, s.title, s.level) for s in paper.sections] == [
         ("1", "Introduction", 1),
         ("2", "Approach", 1),
-        ("2.1", "Overview", 2),
+        ("2.1", "3D Parallelism", 2),
         ("3", "Results", 1),
     ]
 

@@ -68,6 +68,7 @@ class Index:
     bank: dict[str, int] = field(default_factory=dict)  # folded question text -> Question pk
     vocabulary: dict[str, set[str]] = field(default_factory=dict)  # kind -> every term its texts use
     bank_entries: list = field(default_factory=list)  # kg.trace.neighbours.BankEntry
+    family: re.Pattern | None = None  # the reports' family names ("DeepSeek", "Qwen")
 
     @property
     def max_idf(self) -> float:
@@ -115,6 +116,8 @@ def build_index(version: int) -> Index:
     unique = {tag for tag, n in tags.items() if tag and n == 1}
     papers = {p.pk: PaperInfo(p.pk, p.slug, p.title, p.filename, *paper_pattern(p.title, p.filename, unique))
               for p in rows}
+    names = [paper_name(p.title, p.filename).lower() for p in rows]
+    families = sorted({m.group() for name in names if (m := re.match(r"[a-z]{4,}", name))})
     sections = list(Section.objects.exclude(kind=Section.Kind.REFERENCES).order_by("paper_id", "order"))
     titles = {s.pk: (s.title, s.parent_id) for s in Section.objects.only("title", "parent_id")}
     for section in sections:
@@ -170,6 +173,8 @@ def build_index(version: int) -> Index:
             "question_id", "question__text", "section_id"):
         curated.setdefault(question_id, (text, []))[1].append(section_id)
     index.bank_entries = bank_entries(index, curated)
+    if families:
+        index.family = re.compile(rf"(?<![a-z])({'|'.join(map(re.escape, families))})", re.IGNORECASE)
     return index
 
 

@@ -49,6 +49,12 @@ class Query:
     units: list[Unit]
     concepts: list[Recognised]
     papers: list[int] = field(default_factory=list)
+    family: bool = False  # names the reports' family ("DeepSeek", "Qwen") without a report
+
+    @property
+    def anchored(self) -> bool:
+        """Whether the question names something of the library: a concept, a report or its family."""
+        return bool(self.concepts or self.papers or self.family)
 
 
 def build_query(question: str, index: Index) -> Query:
@@ -87,7 +93,8 @@ def build_query(question: str, index: Index) -> Query:
     for unit in units:
         if unit.importance and has_han(unit.label) and not any(t in index.idf for t in unit.terms):
             unit.importance = min(unit.importance, 0.5 * typical)
-    return Query(question, units, concepts, papers)
+    family = bool(index.family and index.family.search(text))
+    return Query(question, units, concepts, papers, family)
 
 
 def _named_papers(text: str, index: Index) -> tuple[list[int], list[tuple[int, int]]]:

@@ -12,6 +12,7 @@ Scores are normalised by the best lexical score so the weights mean the same for
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from kg.text import has_han
 from kg.trace.index import Index
 from kg.trace.neighbours import neighbour_signal
 from kg.trace.query import Query
@@ -51,10 +52,11 @@ def rank(query: Query, index: Index, *, exclude_question: int | None = None) -> 
     neighbours = neighbour_signal(query, index, exclude=exclude_question)
     best = {kind: max((v for d, v in lexical.items() if index.docs[d].kind == kind), default=0.0) or 1.0
             for kind in ("section", "note")}
-    # Units a kind cannot match at all (a Chinese filler word for English sections) do not
-    # count against it; units nothing in the library matches count against every kind.
-    total = {kind: sum(unit.importance for unit in query.units if _matchable(unit, kind, index)) or 1.0
-             for kind in ("section", "note")}
+    # Chinese words the English sections cannot match at all (fillers the bridge has no
+    # rendering for) do not count against sections; every unit counts against notes, which
+    # are written in both languages, and units nothing matches count against both.
+    total = {"section": sum(u.importance for u in query.units if _matchable(u, "section", index)) or 1.0,
+             "note": sum(u.importance for u in query.units) or 1.0}
     named = set(query.papers)
     scored = []
     for doc_index in lexical.keys() | concept.keys() | neighbours.keys():
@@ -77,6 +79,8 @@ def rank(query: Query, index: Index, *, exclude_question: int | None = None) -> 
 
 
 def _matchable(unit, kind: str, index: Index) -> bool:
+    if not has_han(unit.label):
+        return True
     vocabulary = index.vocabulary[kind]
     known = [terms for terms, _ in unit.phrases if all(t in index.idf for t in terms)]
     return not known or any(all(t in vocabulary for t in terms) for terms in known)

@@ -72,12 +72,12 @@ def trace_question(question: str, *, top: int = 10, bank_question_id: int | None
     best = scored[0] if scored else None
     pinned = best is not None and best.pinned > 0
     support = max((local_support(query, index.docs[item.doc]) for item in scored[:SUPPORT_DEPTH]), default=0.0)
-    named_concept = bool(query.concepts or query.papers)
+    anchored = query.anchored
     answerable = best is not None and (
-        pinned or (named_concept and best.coverage > 0)
+        pinned or (anchored and best.coverage > 0)
         or (best.coverage >= MIN_COVERAGE and support >= MIN_SUPPORT))
     confident = answerable and (
-        pinned or (named_concept and best.coverage >= MIN_COVERAGE)
+        pinned or (anchored and best.coverage >= MIN_COVERAGE)
         or (best.coverage >= CONFIDENT_COVERAGE and support >= MIN_SUPPORT))
     results = []
     if answerable:

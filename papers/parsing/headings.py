@@ -64,6 +64,17 @@ def _styled(line: Line, body: float) -> tuple[str, float] | None:
     return None
 
 
+def _without_marker(line: Line, title: str, size: float) -> str:
+    """A footnote marker raised after the title ("Introduction¹", "Data*") is not part of it."""
+    last = next((span for span in reversed(line.spans) if span[0].strip()), None)
+    if last is None or last[1] >= 0.8 * size:
+        return title
+    mark = last[0].strip()
+    if len(mark) <= 3 and all(ch.isdigit() or ch in "*†‡§¶," for ch in mark) and title.endswith(mark):
+        return title[: -len(mark)].rstrip()
+    return title
+
+
 def _continuation(stream: list[Line], i: int, head: Line) -> int:
     """How many following lines continue a wrapped heading title."""
     used = 0
@@ -106,6 +117,8 @@ def numbered_candidates(stream: list[Line], body: float, skip_pages: set[int]) -
         if sum(ch.isalpha() for ch in title) < 0.5 * len(title.replace(" ", "")):
             continue
         rest = line.text[len(text) :].strip() if text != line.text else ""
+        if not rest:
+            title = _without_marker(line, title, size)
         used = 0 if rest else _continuation(stream, i, line)
         x1, y1 = line.x1, line.y1
         for extra in stream[i + 1 : i + 1 + used]:

@@ -119,7 +119,8 @@ def _merge_rows(lines: list[Line]) -> list[Line]:
             same_row = overlap > 0.6 * min(prev.y1 - prev.y0, line.y1 - line.y0)
             number_gap = NUMBER_TOKEN.match(prev.text) and gap < 2.5 * prev.size and TITLE_START.match(line.text)
             run_in = prev.bold and prev.text.endswith((".", ":")) and gap < 1.3 * prev.size  # "Lead." + quad
-            if same_row and gap >= -1 and (gap < 0.8 * prev.size or number_gap or run_in):
+            marker = len(line.text) <= 3 and line.size < 0.8 * prev.size and gap < 1.5 * prev.size  # "Title¹"
+            if same_row and gap >= -1 and (gap < 0.8 * prev.size or number_gap or run_in or marker):
                 joiner = "" if gap < 0.1 * prev.size else " "
                 if len(line.text) > len(prev.text):  # the longer part sets the line's style
                     prev.size, prev.bold = line.size, line.bold

@@ -308,3 +308,15 @@ def test_outline_entry_not_printed_verbatim_takes_the_layout_heading(report):
     section = next(s for s in paper.sections if s.title == "Attention (in math form)")
     assert (section.number, section.level, section.page) == ("2.1", 2, 1)
     assert section.bbox is not None
+
+
+def test_footnote_marker_after_a_heading_is_not_in_its_title():
+    w = ReportWriter()
+    w.title("Markers", "Team")
+    w.heading("1", "Introduction")
+    w.page.insert_text((w.x + 86, w.y - 16), "1", fontname="tiro", fontsize=7)  # a little apart, raised
+    w.paragraph(LOREM)
+    w.heading("2", "Method")
+    w.paragraph(LOREM)
+    paper = parse_pdf(w.tobytes())
+    assert [(s.number, s.title) for s in paper.sections] == [("1", "Introduction"), ("2", "Method")]

@@ -2,6 +2,7 @@ import os
 import signal
 import time
 
+import pymupdf
 import pytest
 
 from papers import isolation
@@ -92,3 +93,29 @@ def test_an_interrupted_caller_leaves_no_child_behind(monkeypatch):
         parse_pdf_isolated(make_pdf(), timeout=30)
     with pytest.raises(ChildProcessError):  # killed and reaped
         os.waitpid(-1, os.WNOHANG)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        lambda: pymupdf.FileDataError("cannot open broken document"),
+        lambda: pymupdf.EmptyFileError("Cannot open empty file"),
+        lambda: RuntimeError("code=7: Invalid number of pages"),
+        lambda: pymupdf.mupdf.FzErrorFormat("cannot find object in xref"),  # not a RuntimeError
+        lambda: pymupdf.mupdf.FzErrorSystem("malloc (1 GB) failed"),
+        lambda: pymupdf.mupdf.FzErrorLimit("too many nested outlines"),
+        lambda: ValueError("bad value"),
+    ],
+)
+def test_every_pymupdf_error_class_becomes_a_parse_error(monkeypatch, error):
+    def parse(data, **kwargs):
+        raise error()
+
+    monkeypatch.setattr("papers.parsing.parse_pdf", parse)
+    expected = f"parser failed ({type(error()).__name__}: "
+    with pytest.raises(ParseError) as inside:
+        parse_checked(make_pdf(), filename="", ignore_outline=False, max_pages=10)
+    with pytest.raises(ParseError) as isolated:
+        parse_pdf_isolated(make_pdf(), timeout=20)
+    assert str(inside.value).startswith(expected)
+    assert str(isolated.value) == str(inside.value)

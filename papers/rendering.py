@@ -18,7 +18,7 @@ from papers.models import Paper
 Box = tuple[float, float, float, float]
 DEFAULT_ZOOM = 1.5
 MIN_ZOOM, MAX_ZOOM = 0.5, 3.0
-MAX_HIGHLIGHTS = 20
+MAX_HIGHLIGHTS = 200  # evidence sentences come as one box per line
 HIGHLIGHT = (1.0, 0.84, 0.0)  # amber, drawn under the text with partial opacity
 
 

@@ -71,7 +71,7 @@ def test_a_renderer_crash_is_a_page_error(paper, monkeypatch):
         page_png(paper=paper, page=1)
 
 
-@pytest.mark.parametrize("value", ["1,2,3", "a,b,c,d", "1,2,3,4,5", ";".join(["1,2,3,4"] * 21), "1e9,0,0,0"])
+@pytest.mark.parametrize("value", ["1,2,3", "a,b,c,d", "1,2,3,4,5", ";".join(["1,2,3,4"] * 201), "1e9,0,0,0"])
 def test_bad_highlights_are_refused(value):
     with pytest.raises(ValueError):
         parse_highlights(value)

@@ -89,6 +89,6 @@ def paper_page_image(request: HttpRequest, slug: str, page: int) -> HttpResponse
     except PageError as exc:
         return HttpResponse(str(exc), status=503, content_type="text/plain")
     response = HttpResponse(png, content_type="image/png")
-    response["Cache-Control"] = "max-age=86400"
+    response["Cache-Control"] = "private, max-age=86400"  # private: reading may require sign-in
     response["X-Content-Type-Options"] = "nosniff"
     return response

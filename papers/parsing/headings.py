@@ -61,6 +61,10 @@ def _styled(line: Line, body: float) -> tuple[str, float] | None:
         return lead, size
     if line.size >= body * 1.12 and not line.bold:
         return line.text, line.size
+    letters = [ch for ch in line.text if ch.isalpha()]
+    if len(letters) >= 3 and all(ch.isupper() for ch in letters):
+        # Capitals or small caps ("1 INTRODUCTION" set as I + NTRODUCTION): the capital's size counts.
+        return line.text, max(span[1] for span in line.spans if span[0].strip())
     return None
 
 

@@ -320,3 +320,25 @@ def test_footnote_marker_after_a_heading_is_not_in_its_title():
     w.paragraph(LOREM)
     paper = parse_pdf(w.tobytes())
     assert [(s.number, s.title) for s in paper.sections] == [("1", "Introduction"), ("2", "Method")]
+
+
+def test_small_caps_headings_without_bold():
+    w = ReportWriter()
+    w.title("Small Caps", "Team")
+    headings = [("1", "INTRODUCTION", 12), ("2", "METHOD", 12), ("2.1", "DATA", 10), ("3", "RESULTS", 12)]
+    for number, title, size in headings:
+        w._room(40)
+        w.y += size
+        w._line(w.x, number, "tiro", size)
+        x = w.x + 2.2 * size
+        w._line(x, title[0], "tiro", size)  # the capital, then the rest in smaller capitals
+        w._line(x + pymupdf.get_text_length(title[0], fontname="tiro", fontsize=size), title[1:], "tiro", size * 0.8)
+        w.y += size
+        w.paragraph(LOREM)
+    paper = parse_pdf(w.tobytes())
+    assert [(s.number, s.title, s.level) for s in paper.sections] == [
+        ("1", "INTRODUCTION", 1),
+        ("2", "METHOD", 1),
+        ("2.1", "DATA", 2),
+        ("3", "RESULTS", 1),
+    ]

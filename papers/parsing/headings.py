@@ -175,7 +175,7 @@ def special_headings(stream: list[Line], body: float, skip_pages: set[int]) -> l
         key = re.sub(r"[^a-z]", "", line.text.lower())
         if key not in SPECIAL:
             continue
-        if not (line.bold or line.size >= body * 1.12) or not alone_on_row(stream, i):
+        if not (line.bold or line.size >= body * 1.12 or line.text.isupper()) or not alone_on_row(stream, i):
             continue
         title = _clean_title(line.text)
         found.append(

@@ -33,7 +33,22 @@ def mark_furniture(pages: list[Page]) -> None:
         if ROMAN_OR_INT.match(line.text) or counts[_furniture_key(line.text)] >= threshold:
             line.role = "furniture"
     for page in pages:
+        _mark_line_numbers(page)
+    for page in pages:
         page.lines = [line for line in page.lines if line.role != "furniture"]
+
+
+def _mark_line_numbers(page: Page) -> None:
+    """Line numbers of a review copy: bare integers outside the text block's left or right edge."""
+    long_lines = [line for line in page.lines if len(line.text) > 40]
+    if len(long_lines) < 5:
+        return
+    left = min(line.x0 for line in long_lines)
+    right = max(line.x1 for line in long_lines)
+    numbers = [line for line in page.lines if line.text.isdigit() and (line.x1 < left - 2 or line.x0 > right + 2)]
+    if len(numbers) >= 5:
+        for line in numbers:
+            line.role = "furniture"
 
 
 def _footnote_start(line: Line, body: float) -> bool:

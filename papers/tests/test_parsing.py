@@ -342,3 +342,17 @@ def test_small_caps_headings_without_bold():
         ("2.1", "DATA", 2),
         ("3", "RESULTS", 1),
     ]
+
+
+def test_review_line_numbers_in_the_margin_are_dropped():
+    w = ReportWriter()
+    w.title("Under Review", "Anonymous")
+    w.heading("1", "Introduction")
+    w.paragraph(LOREM * 2)
+    w.heading("2", "Method")
+    w.paragraph(LOREM * 2)
+    for k, y in enumerate(range(150, 400, 13)):
+        w.page.insert_text((40, y), f"{k + 1:03d}", fontname="tiro", fontsize=9)
+    paper = parse_pdf(w.tobytes())
+    assert [s.number for s in paper.sections] == ["1", "2"]
+    assert not any(ch.isdigit() for s in paper.sections for ch in s.text)

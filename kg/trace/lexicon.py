@@ -15,7 +15,8 @@ from functools import lru_cache
 # Modern ML usage that CC-CEDICT lacks or translates in a general sense only.
 GLOSSARY: dict[str, list[str]] = {
     "预训练": ["pre-training"], "后训练": ["post-training"], "微调": ["fine-tuning"],
-    "强化学习": ["reinforcement learning"], "监督": ["supervised"], "奖励模型": ["reward model"],
+    "强化学习": ["reinforcement learning", "RL"],
+    "通用": ["general", "universal"], "监督": ["supervised"], "奖励模型": ["reward model"],
     "冷启动": ["cold start"], "蒸馏": ["distillation"], "散度": ["divergence"], "推理": ["reasoning", "inference"],
     "路由": ["routing", "router"], "门控": ["gating"], "负载均衡": ["load balance"],
     "注意力": ["attention"], "多头": ["multi-head"], "键值": ["key-value"], "缓存": ["cache"],

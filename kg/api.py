@@ -12,6 +12,8 @@ from kg.graph import analysis, current_graph
 from kg.models import Concept
 from kg.views.params import BadParameter, parse_center, parse_depth, parse_kinds
 
+API_OTHER_SECTIONS = 50
+
 
 def error(message: str, status: int = 400) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
@@ -44,7 +46,7 @@ def concept_detail(request: HttpRequest, slug: str) -> JsonResponse:
         {"paper": {"title": m.section.paper.title, "filename": m.section.paper.filename, "slug": m.section.paper.slug},
          "number": m.section.number, "title": m.section.title, "page": m.section.page_start,
          "defines": m.defines, "score": m.score, "url": m.section.get_absolute_url()}
-        for m in selectors.concept_section_mentions(concept)
+        for part in selectors.concept_section_mentions(concept, others_limit=API_OTHER_SECTIONS)[:2] for m in part
     ]
     return JsonResponse({
         "slug": concept.slug, "name": concept.name, "acronym": concept.acronym, "name_zh": concept.name_zh,

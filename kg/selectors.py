@@ -29,23 +29,27 @@ def concept_for_page(slug: str) -> Concept:
 SECTION_KIND_RANK = {"body": 0, "appendix": 1, "abstract": 2, "references": 3}
 
 
-def concept_section_mentions(concept: Concept) -> list[Mention]:
-    """Mentions of `concept` in paper sections, best first.
+def concept_section_mentions(concept: Concept, *, defining_limit: int = 60, others_limit: int = 25
+                             ) -> tuple[list[Mention], list[Mention], int]:
+    """Mentions of `concept` in paper sections, best first: (defining, others, how many others in all).
 
-    Defining sections first; among them a section whose heading names the concept (DeepSeek-V2
-    §2.1 "Multi-Head Latent Attention") beats an appendix or abstract that merely defines it too.
+    Among defining sections, one whose heading names the concept (DeepSeek-V2 §2.1
+    "Multi-Head Latent Attention") beats an appendix or abstract that merely defines it too.
+    Three queries whatever the number of mentions; the lists are cut at the limits.
     """
     names = [n.lower() for n in concept.all_names if len(n) >= 2]
-    mentions = (Mention.objects.filter(concept=concept, section__isnull=False)
-                .select_related("section__paper", "section__parent")
-                .order_by("-defines", "-score", "-count", "section__paper__title", "section__order"))
+    rows = (Mention.objects.filter(concept=concept, section__isnull=False)
+            .select_related("section__paper", "section__parent"))
+    defining = list(rows.filter(defines=True).order_by("-score", "-count", "section_id")[:defining_limit])
+    others = rows.filter(defines=False)
 
     def key(m: Mention):
-        title = m.section.title.lower()
-        named = any(name in title for name in names)
-        return (not m.defines, not named, SECTION_KIND_RANK.get(m.section.kind, 1), -m.score, -m.count)
+        named = any(name in m.section.title.lower() for name in names)
+        return (not named, SECTION_KIND_RANK.get(m.section.kind, 1), -m.score, -m.count)
 
-    return sorted(mentions, key=key)
+    return (sorted(defining, key=key),
+            list(others.order_by("-score", "-count", "section_id")[:others_limit]),
+            others.count())
 
 
 def concept_notes(concept: Concept) -> list[Note]:

@@ -138,3 +138,15 @@ def test_preview_full_and_partial(client, library):
 def test_paper_list(client, library):
     body = client.get("/papers/").content.decode()
     assert "DeepSeek-V3 Technical Report" in body
+
+
+def test_question_bank_pages_keep_the_filters(client, library):
+    from kg.tests import factories
+
+    for i in range(55):
+        factories.question(f"Paged question {i}?", chapter=library["arch"], lang="en", concepts=[library["mla"]])
+    first = client.get("/questions/?concept=mla").content.decode()
+    assert "56 questions" in first and first.count('class="card question-row"') == 50
+    assert 'href="?concept=mla&amp;page=2"' in first
+    second = client.get("/questions/?concept=mla&page=2", HTTP_HX_REQUEST="true").content.decode()
+    assert second.count('class="card question-row"') == 6 and "<html" not in second

@@ -40,9 +40,7 @@ def concept_detail(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
         concept = selectors.concept_for_page(slug)
     except Concept.DoesNotExist:
         raise Http404("no such concept") from None
-    mentions = list(selectors.concept_section_mentions(concept))
-    defining = [m for m in mentions if m.defines]
-    others = [m for m in mentions if not m.defines]
+    defining, others, other_count = selectors.concept_section_mentions(concept, others_limit=OTHER_SECTIONS_SHOWN)
     # Stable sort: within each paper the selector's best-first order is kept.
     defining.sort(key=lambda m: m.section.paper.title)
     by_paper = [(paper, list(ms)) for paper, ms in groupby(defining, key=lambda m: m.section.paper)]
@@ -62,8 +60,8 @@ def concept_detail(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
         "aliases": aliases,
         "node": node,
         "defining_by_paper": by_paper,
-        "other_mentions": others[:OTHER_SECTIONS_SHOWN],
-        "other_count": len(others),
+        "other_mentions": others,
+        "other_count": other_count,
         "notes": selectors.concept_notes(concept),
         "backlinks": backlinks_for_concept(concept=concept),
         "show_backlinks": show_backlinks,

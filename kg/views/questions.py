@@ -1,5 +1,8 @@
 """The question bank (filters by chapter, tag, concept, language; the URL carries them) and a question page."""
 
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
@@ -9,14 +12,18 @@ from kg.models import Chapter, Question
 
 FILTERS = ("chapter", "tag", "concept", "lang")
 LANGS = (("zh", "中文"), ("en", "English"))
+PER_PAGE = 50
 
 
 @require_GET
 def question_list(request: HttpRequest) -> TemplateResponse:
     chosen = {name: request.GET.get(name, "").strip()[:80] for name in FILTERS}
-    questions = list(selectors.questions_filtered(**chosen))
+    page = Paginator(selectors.questions_filtered(**chosen), PER_PAGE).get_page(request.GET.get("page"))
+    filters = urlencode({k: v for k, v in chosen.items() if v})
     context = {
-        "questions": questions,
+        "questions": page.object_list,
+        "page": page,
+        "filters": filters,
         "chosen": chosen,
         "chapters": Chapter.objects.order_by("number"),
         "tags": Question.Tag.choices,

@@ -28,7 +28,7 @@ def mark_furniture(pages: list[Page]) -> None:
                 if key not in seen:
                     seen.add(key)
                     counts[key] += 1
-    threshold = max(3, len(pages) // 4)
+    threshold = max(2, len(pages) // 4)
     for line in margin_lines:
         if ROMAN_OR_INT.match(line.text) or counts[_furniture_key(line.text)] >= threshold:
             line.role = "furniture"

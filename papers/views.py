@@ -1,5 +1,6 @@
 """Paper and section pages (uploads live in their own module)."""
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
@@ -8,6 +9,8 @@ from django.views.decorators.http import require_GET
 from papers import selectors
 from papers.highlights import sentence_boxes
 from papers.models import Paper, Section
+
+PAPERS_PER_PAGE = 50
 
 
 def page_image_url(section: Section, page: int, sentences: list[str]) -> str:
@@ -26,7 +29,9 @@ def page_image_url(section: Section, page: int, sentences: list[str]) -> str:
 
 @require_GET
 def paper_list(request: HttpRequest) -> TemplateResponse:
-    return TemplateResponse(request, "papers/paper_list.html", {"papers": selectors.papers_recent(limit=1000)})
+    papers = Paper.objects.with_section_counts().order_by("-ingested_at", "id")
+    page = Paginator(papers, PAPERS_PER_PAGE).get_page(request.GET.get("page"))
+    return TemplateResponse(request, "papers/paper_list.html", {"papers": page.object_list, "page": page})
 
 
 @require_GET

@@ -1,6 +1,7 @@
 """Evidence: the one to three sentences of a section or note that best answer the question."""
 
 from kg.trace.index import Doc, Index
+from kg.trace.pages import locate
 from kg.trace.query import Query
 
 MAX_SENTENCES = 3
@@ -26,10 +27,10 @@ def pick_evidence(query: Query, doc: Doc, index: Index) -> list[dict]:
     if not scored:
         # Matched by heading or concept only: the opening sentence says what the section is about.
         lead = doc.sentences[:1]
-        return [{"text": s.text, "page": page_of(doc, s.start)} for s in lead]
+        return [{"text": s.text, "page": page_of(doc, s, index)} for s in lead]
     best = scored[0][0]
     chosen = [item for item in scored[:MAX_SENTENCES] if item[0] >= KEEP_RATIO * best]
-    return [{"text": sentence.text, "page": page_of(doc, sentence.start)} for _, _, sentence in chosen]
+    return [{"text": sentence.text, "page": page_of(doc, sentence, index)} for _, _, sentence in chosen]
 
 
 def local_support(query: Query, doc: Doc) -> float:
@@ -52,14 +53,16 @@ def query_terms(query: Query) -> set[str]:
     return {term for unit in query.units for term in unit.terms}
 
 
-def page_of(doc: Doc, offset: int) -> int | None:
-    """The 1-based page of a character offset: by form feeds when the parser kept page
-    breaks, else by the offset's share of the section's pages."""
+def page_of(doc: Doc, sentence, index: Index) -> int | None:
+    """The 1-based page of a sentence: found on the PDF's page texts when the file is
+    there, else estimated from its offset's share of the section's pages."""
     if doc.kind != "section":
         return None
-    if "\f" in doc.text:
-        return min(doc.page_start + doc.text.count("\f", 0, offset), doc.page_end)
+    texts = index.page_texts.get(doc.paper_id)
+    found = locate(texts, sentence.text, doc.page_start, doc.page_end) if texts else None
+    if found:
+        return found
     span = doc.page_end - doc.page_start + 1
     if span <= 1 or not doc.text:
         return doc.page_start
-    return min(doc.page_start + int(span * offset / len(doc.text)), doc.page_end)
+    return min(doc.page_start + int(span * sentence.start / len(doc.text)), doc.page_end)

@@ -69,6 +69,7 @@ class Index:
     vocabulary: dict[str, set[str]] = field(default_factory=dict)  # kind -> every term its texts use
     bank_entries: list = field(default_factory=list)  # kg.trace.neighbours.BankEntry
     family: re.Pattern | None = None  # the reports' family names ("DeepSeek", "Qwen")
+    page_texts: dict[int, list[str]] = field(default_factory=dict)  # paper pk -> folded page texts
 
     @property
     def max_idf(self) -> float:
@@ -111,12 +112,12 @@ def build_index(version: int) -> Index:
     fresh: dict[tuple, tuple] = {}
     section_doc: dict[int, int] = {}
     note_doc: dict[int, int] = {}
-    rows = list(Paper.objects.order_by("pk"))
-    tags = Counter(version_tag(paper_name(p.title, p.filename)) for p in rows)
+    paper_rows = list(Paper.objects.order_by("pk"))
+    tags = Counter(version_tag(paper_name(p.title, p.filename)) for p in paper_rows)
     unique = {tag for tag, n in tags.items() if tag and n == 1}
     papers = {p.pk: PaperInfo(p.pk, p.slug, p.title, p.filename, *paper_pattern(p.title, p.filename, unique))
-              for p in rows}
-    names = [paper_name(p.title, p.filename).lower() for p in rows]
+              for p in paper_rows}
+    names = [paper_name(p.title, p.filename).lower() for p in paper_rows]
     families = sorted({m.group() for name in names if (m := re.match(r"[a-z]{4,}", name))})
     sections = list(Section.objects.exclude(kind=Section.Kind.REFERENCES).order_by("paper_id", "order"))
     titles = {s.pk: (s.title, s.parent_id) for s in Section.objects.only("title", "parent_id")}
@@ -173,6 +174,9 @@ def build_index(version: int) -> Index:
             "question_id", "question__text", "section_id"):
         curated.setdefault(question_id, (text, []))[1].append(section_id)
     index.bank_entries = bank_entries(index, curated)
+    from kg.trace.pages import page_texts
+
+    index.page_texts = {p.pk: page_texts(p) for p in paper_rows}
     if families:
         index.family = re.compile(rf"(?<![a-z])({'|'.join(map(re.escape, families))})", re.IGNORECASE)
     return index

@@ -83,6 +83,10 @@ def outline_headings(toc: list, stream: list[Line], skip_pages: set[int]) -> lis
         claimed.add(index)
         number = number or outline_number
         headings.append(Heading(number, title, level, index, used, line.page, line.bbox, line.size, line.bold))
+    if headings and all(h.level == 1 for h in headings):
+        for heading in headings:  # a flat outline over numbered subsections: the numbers give the depth
+            if heading.number:
+                heading.level = len(heading.number.split("."))
     return headings
 
 

@@ -356,3 +356,12 @@ def test_review_line_numbers_in_the_margin_are_dropped():
     paper = parse_pdf(w.tobytes())
     assert [s.number for s in paper.sections] == ["1", "2"]
     assert not any(ch.isdigit() for s in paper.sections for ch in s.text)
+
+
+def test_flat_outline_takes_levels_from_printed_numbers():
+    w = simple_report()
+    w.set_outline([[1, title, page] for _level, title, page in SIMPLE_OUTLINE])
+    paper = parse_pdf(w.tobytes())
+    assert paper.outline_source == "outline"
+    levels = {s.number: s.level for s in paper.sections if s.number}
+    assert levels == {"1": 1, "2": 1, "2.1": 2, "2.1.1": 3, "3": 1, "3.1": 2, "3.2": 2, "4": 1, "A": 1, "A.1": 2}

@@ -57,8 +57,9 @@
     cy.on("mouseover", "node", function (evt) {
       var node = evt.target, id = node.id();
       var pos = node.renderedPosition();
-      box.style.left = Math.round(pos.x + 14) + "px";
-      box.style.top = Math.round(pos.y + 14) + "px";
+      var container = cy.container();
+      box.style.left = Math.round(container.offsetLeft + pos.x + 14) + "px";
+      box.style.top = Math.round(container.offsetTop + pos.y + 14) + "px";
       var fill = function (html) { box.innerHTML = html; box.hidden = false; };
       if (cache[id]) { fill(cache[id]); return; }
       fill('<div class="preview-card"><p class="preview-title">' + escapeHtml(node.data("label")) + "</p></div>");
@@ -173,7 +174,12 @@
     var main = document.getElementById("cy");
     if (main) mainGraph(main);
     document.querySelectorAll(".cy-local").forEach(function (el) {
-      draw(el, el.getAttribute("data-graph"), el.getAttribute("data-focus"), "", null);
+      var box = document.createElement("div");
+      box.className = "graph-hover";
+      box.hidden = true;
+      el.parentNode.classList.add("has-graph-hover");
+      el.parentNode.appendChild(box);
+      draw(el, el.getAttribute("data-graph"), el.getAttribute("data-focus"), "", function (cy) { hoverBox(cy, box); });
     });
     document.addEventListener("themechange", function () {
       document.querySelectorAll(".cy").forEach(function (el) { if (el._cy) el._cy.style(style()); });

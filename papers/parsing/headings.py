@@ -148,22 +148,41 @@ def numbered_candidates(stream: list[Line], body: float, skip_pages: set[int]) -
     return found
 
 
-def consistent_styles(candidates: list[Heading]) -> list[Heading]:
+def consistent_styles(candidates: list[Heading], top: float | None) -> list[Heading]:
     """Keep the candidates set in their depth's heading size.
 
-    Top-level headings take the largest size that at least two candidates share (a bold numbered
-    list in body size loses to the real chapter headings); deeper levels take their most common
-    size, and none may be set larger than the top level.
+    Top-level headings must be set in `top`; deeper levels take their most common size among
+    candidates no larger than the top level.
     """
+    if top is None:
+        return []
     by_depth: dict[int, Counter] = {}
     for c in candidates:
-        by_depth.setdefault(c.level, Counter())[c.size] += 1
-    sizes: dict[int, float] = {}
-    for depth, counter in by_depth.items():
-        shared = [size for size, count in counter.items() if count >= 2]
-        sizes[depth] = max(shared) if depth == 1 and shared else counter.most_common(1)[0][0]
-    top = sizes.get(1, float("inf"))
-    return [c for c in candidates if abs(c.size - sizes[c.level]) <= 0.6 and (c.level == 1 or c.size <= top + 0.3)]
+        if c.level > 1 and c.size <= top + 0.3:
+            by_depth.setdefault(c.level, Counter())[c.size] += 1
+    sizes = {depth: counter.most_common(1)[0][0] for depth, counter in by_depth.items()}
+    sizes[1] = top
+    return [c for c in candidates if c.level in sizes and abs(c.size - sizes[c.level]) <= 0.6]
+
+
+def numbered_chain(candidates: list[Heading], body: float) -> list[Heading]:
+    """The best numbering chain over each choice of top-level heading size.
+
+    Headings weigh more the larger they are set, so two chapter headings outweigh a bold numbered
+    list of three in body size, and a figure's few large numbered labels lose to the many real
+    headings whose sizes they do not share.
+    """
+    counts = Counter(c.size for c in candidates if c.level == 1)
+    options = [size for size, count in counts.items() if count >= 2] or list(counts) or [None]
+    best: list[Heading] = []
+    best_score = float("-inf")
+    for top in options:
+        kept = consistent_styles(candidates, top)
+        weights = [1 + min(1.0, 2 * max(0.0, c.size / body - 1)) for c in kept]
+        indices, score = best_chain([c.number for c in kept], weights)
+        if score > best_score:
+            best, best_score = [kept[i] for i in indices], score
+    return best
 
 
 def special_headings(stream: list[Line], body: float, skip_pages: set[int]) -> list[Heading]:
@@ -257,8 +276,7 @@ def unnumbered_top(stream: list[Line], body: float, skip_pages: set[int], chain:
 
 
 def find_headings(pages: list[Page], stream: list[Line], body: float, skip_pages: set[int]) -> list[Heading]:
-    candidates = consistent_styles(numbered_candidates(stream, body, skip_pages))
-    chain = [candidates[i] for i in best_chain([c.number for c in candidates])]
+    chain = numbered_chain(numbered_candidates(stream, body, skip_pages), body)
     special = special_headings(stream, body, skip_pages)
     if len(chain) < 2:
         chain = styled_headings(stream, body, skip_pages)

@@ -57,26 +57,32 @@ def _start_score(cur: list) -> float | None:
     return None
 
 
-def best_chain(numbers: list[str]) -> list[int]:
-    """Indices of the highest-scoring subsequence whose numbers follow each other as section numbers do."""
+def best_chain(numbers: list[str], weights: list[float] | None = None) -> tuple[list[int], float]:
+    """The highest-scoring subsequence whose numbers follow each other as section numbers do.
+
+    Each step scores how well the number follows (1 for the next, less for a skip), times the
+    heading's weight (how prominently it is set). Returns the indices and the score.
+    """
     n = len(numbers)
+    weights = weights or [1.0] * n
     nums = [parts(number) for number in numbers]
     score: list[float] = [0.0] * n
     back: list[int] = [-1] * n
     for j in range(n):
         start = _start_score(nums[j])
-        score[j], back[j] = (start, -1) if start is not None else (float("-inf"), -1)
+        score[j], back[j] = (start * weights[j], -1) if start is not None else (float("-inf"), -1)
         for i in range(j):
             if score[i] == float("-inf"):
                 continue
             step = transition(nums[i], nums[j])
-            if step is not None and score[i] + step > score[j]:
-                score[j], back[j] = score[i] + step, i
+            if step is not None and score[i] + step * weights[j] > score[j]:
+                score[j], back[j] = score[i] + step * weights[j], i
     if not n or max(score) == float("-inf"):
-        return []
+        return [], 0.0
     j = max(range(n), key=lambda k: (score[k], k))
+    best = score[j]
     chain = []
     while j != -1:
         chain.append(j)
         j = back[j]
-    return chain[::-1]
+    return chain[::-1], best

@@ -365,3 +365,13 @@ def test_flat_outline_takes_levels_from_printed_numbers():
     assert paper.outline_source == "outline"
     levels = {s.number: s.level for s in paper.sections if s.number}
     assert levels == {"1": 1, "2": 1, "2.1": 2, "2.1.1": 3, "3": 1, "3.1": 2, "3.2": 2, "4": 1, "A": 1, "A.1": 2}
+
+
+def test_large_numbered_labels_in_a_figure_lose_to_the_real_headings():
+    w = simple_report()
+    w.page.insert_text((100, 300), "1 Pretrain", fontname="tibo", fontsize=16)  # a pipeline diagram's boxes
+    w.page.insert_text((100, 360), "2 Finetune", fontname="tibo", fontsize=16)
+    paper = parse_pdf(w.tobytes())
+    numbers = [s.number for s in paper.sections if s.number]
+    assert numbers == ["1", "2", "2.1", "2.1.1", "3", "3.1", "3.2", "4", "A", "A.1"]
+    assert not any("Pretrain" in s.title or "Finetune" in s.title for s in paper.sections)

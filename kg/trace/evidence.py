@@ -9,14 +9,15 @@ KEEP_RATIO = 0.6  # a further sentence must score at least this share of the bes
 
 
 def pick_evidence(query: Query, doc: Doc, index: Index) -> list[dict]:
-    asked = query_terms(query)
+    by_term = phrases_by_term(query)
     scored = []
     for position, sentence in enumerate(doc.sentences):
-        if not sentence.termset & asked:
+        hits = sentence.termset & by_term.keys()
+        if not hits:
             continue
         best: dict[int, float] = {}
-        for u, unit in enumerate(query.units):
-            for terms, weight in unit.phrases:
+        for term in hits:
+            for u, terms, weight in by_term[term]:
                 if weight > best.get(u, 0.0) and sentence.termset.issuperset(terms):
                     best[u] = weight
         value = sum(query.units[u].importance * weight for u, weight in best.items())
@@ -49,6 +50,17 @@ def local_support(query: Query, doc: Doc) -> float:
     return best
 
 
+def phrases_by_term(query: Query) -> dict[str, list[tuple[int, tuple[str, ...], float]]]:
+    """Each query term -> the phrases (unit, terms, weight) it opens, so a sentence is only
+    checked against the phrases it could complete."""
+    out: dict[str, list[tuple[int, tuple[str, ...], float]]] = {}
+    for u, unit in enumerate(query.units):
+        for terms, weight in unit.phrases:
+            if terms:
+                out.setdefault(terms[0], []).append((u, terms, weight))
+    return out
+
+
 def query_terms(query: Query) -> set[str]:
     return {term for unit in query.units for term in unit.terms}
 
@@ -58,8 +70,11 @@ def page_of(doc: Doc, sentence, index: Index) -> int | None:
     there, else estimated from its offset's share of the section's pages."""
     if doc.kind != "section":
         return None
-    texts = index.page_texts.get(doc.paper_id)
-    found = locate(texts, sentence.text, doc.page_start, doc.page_end) if texts else None
+    key = (doc.pk, sentence.start)
+    if key not in index.sentence_pages:
+        texts = index.page_texts.get(doc.paper_id)
+        index.sentence_pages[key] = locate(texts, sentence.text, doc.page_start, doc.page_end) if texts else None
+    found = index.sentence_pages[key]
     if found:
         return found
     span = doc.page_end - doc.page_start + 1

@@ -70,6 +70,9 @@ class Index:
     bank_entries: list = field(default_factory=list)  # kg.trace.neighbours.BankEntry
     family: re.Pattern | None = None  # the reports' family names ("DeepSeek", "Qwen")
     page_texts: dict[int, list[str]] = field(default_factory=dict)  # paper pk -> folded page texts
+    # Filled as questions are traced: what depends on the text alone is computed once.
+    sentence_pages: dict[tuple[int, int], int | None] = field(default_factory=dict)
+    term_scores: dict[tuple[str, int], float] = field(default_factory=dict)
 
     @property
     def max_idf(self) -> float:

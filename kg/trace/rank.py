@@ -88,7 +88,7 @@ def _matchable(unit, kind: str, index: Index) -> bool:
 
 def _lexical(query: Query, index: Index) -> tuple[dict[int, float], dict[int, set[int]]]:
     per_unit: dict[int, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
-    contribution: dict[tuple[str, int], float] = {}
+    contribution = index.term_scores  # a term's score in a text depends on neither the question nor the user
     for u, unit in enumerate(query.units):
         for terms, weight in unit.phrases:
             if not all(term in index.idf for term in terms):

@@ -160,3 +160,18 @@ def test_question_tag_renders_traced_sections_with_verdict_buttons(rf, bank, dja
     html = template.render({"question": bank["question"]}, request)
     assert "Low-Rank Key-Value Compression" in html
     assert 'value="confirm"' in html
+
+
+@pytest.mark.parametrize("args", [[""], ["How does MLA work?", "--top", "0"]])
+def test_command_exits_non_zero_with_one_line(args, tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "SECRET_KEY": "test", "DATABASE_URL": f"sqlite:///{tmp_path}/unused.sqlite3"}
+    done = subprocess.run([sys.executable, "manage.py", "trace", *args, "--json"], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert "cannot trace" in done.stderr and done.stdout == ""

@@ -45,6 +45,15 @@ def browser_page():
         assert not errors, errors  # no script errors, no CSP violations
 
 
+def wait_until(page, check, timeout_s=15.0):
+    """Poll from Python: wait_for_function evaluates strings in the page, which our CSP forbids."""
+    for _ in range(int(timeout_s * 10)):
+        if check():
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("timed out waiting")
+
+
 def shot(page, name):
     page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
 
@@ -73,7 +82,7 @@ def test_concept_and_backlinks(site, browser_page):
     page.click(".top-concepts a[href='/concepts/mla/']")
     page.wait_for_url("**/concepts/mla/")
     assert page.locator(".def-card").count() == 2  # DeepSeek-V2 and V3 side by side
-    page.wait_for_function("document.querySelector('.cy-local').getAttribute('data-nodes') !== null")
+    page.wait_for_selector(".cy-local[data-nodes]", state="attached")
     page.click(".show-backlinks")
     page.wait_for_selector("#backlinks-panel .backlinks-sections")
     assert "/concepts/mla/" in page.url
@@ -83,10 +92,10 @@ def test_concept_and_backlinks(site, browser_page):
 def test_graph_click_node_and_change_depth(site, browser_page):
     page = browser_page
     page.goto(site + "/graph/?center=concept:mla&depth=1")
-    page.wait_for_function("document.getElementById('cy').getAttribute('data-nodes') !== null")
+    page.wait_for_selector("#cy[data-nodes]", state="attached")
     one = int(page.get_attribute("#cy", "data-nodes"))
     page.select_option("select[name=depth]", "2")
-    page.wait_for_function(f"Number(document.getElementById('cy').getAttribute('data-nodes')) > {one}")
+    wait_until(page, lambda: int(page.get_attribute("#cy", "data-nodes") or 0) > one)
     assert "depth=2" in page.url
     page.wait_for_selector("#listing a[href='/papers/deepseek-v2/sections/2/']")
     shot(page, "04-graph-depth-2")

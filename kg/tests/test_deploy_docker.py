@@ -82,3 +82,17 @@ def test_healthcheck_script_fails_when_nothing_listens():
     result = run_healthcheck(free_port())
     assert result.returncode == 1
     assert "unhealthy" in result.stdout
+
+
+def test_image_installs_the_runtime_part_of_requirements():
+    # The Dockerfile keeps requirements.txt up to its "# tests and tooling" line.
+    text = (ROOT / "Dockerfile").read_text()
+    marker = "# tests and tooling"
+    assert f"sed '/^{marker}/,$d' requirements.txt" in text
+    requirements = (ROOT / "requirements.txt").read_text()
+    assert marker in requirements.splitlines()
+    runtime = requirements.split(marker)[0].lower()
+    for package in ("django==", "gunicorn==", "psycopg[binary]==", "whitenoise==", "django-axes==", "django-csp==",
+                    "django-tasks-db==", "pymupdf=="):
+        assert package in runtime, package
+    assert "pytest==" not in runtime and "playwright==" not in runtime

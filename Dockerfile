@@ -45,7 +45,8 @@ USER 10001:10001
 EXPOSE 8000
 
 HEALTHCHECK --interval=30s --timeout=5s --start-period=120s --retries=3 \
-    CMD ["python", "docker/healthcheck.py"]
+    CMD ["python", "/app/docker/healthcheck.py"]
 
-ENTRYPOINT ["docker/entrypoint.sh"]
-CMD ["gunicorn", "kg.wsgi", "--bind", "0.0.0.0:8000", "--threads", "4", "--access-logfile", "-"]
+ENTRYPOINT ["/app/docker/entrypoint.sh"]
+# --timeout above PDF_PARSE_TIMEOUT: an upload is parsed within its request.
+CMD ["gunicorn", "kg.wsgi", "--bind", "0.0.0.0:8000", "--threads", "4", "--timeout", "120", "--access-logfile", "-"]

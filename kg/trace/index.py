@@ -32,6 +32,7 @@ class Doc:
     number: str = ""
     key: str = ""
     summary: bool = False  # abstract, introduction or conclusion: restates the whole paper
+    has_children: bool = False
     page_start: int = 1
     page_end: int = 1
     slug: str = ""
@@ -130,6 +131,9 @@ def build_index(version: int) -> Index:
                          paper_id=section.paper_id, number=section.number, key=section.key,
                          page_start=section.page_start, page_end=section.page_end, fresh=fresh,
                          summary=section.kind == Section.Kind.ABSTRACT or bool(_SUMMARY.match(section.title))))
+    parents = {s.parent_id for s in sections if s.parent_id}
+    for doc in docs:
+        doc.has_children = doc.pk in parents
     for note in Note.objects.order_by("pk"):
         note_doc[note.pk] = len(docs)
         docs.append(_doc("note", note.pk, note.title, note_text(note.body), " ".join(note.aliases or []),

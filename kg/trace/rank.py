@@ -27,6 +27,8 @@ COORD_POWER = 1.0
 # Abstracts, introductions and conclusions mention everything once; the section that
 # develops a topic answers better than the one that announces it.
 SUMMARY_PRIOR = 0.8
+# A section with subsections introduces them; the subsection is the more precise answer.
+PARENT_PRIOR = 0.8
 NEIGHBOUR_WEIGHT = 0.3  # sections curated for a similar bank question (neighbours.py)
 OTHER_PAPER = 0.55  # factor for sections of reports the question does not name
 NOTE_WHEN_PAPER_NAMED = 0.8
@@ -68,6 +70,8 @@ def rank(query: Query, index: Index, *, exclude_question: int | None = None) -> 
         score += NEIGHBOUR_WEIGHT * neighbours.get(doc_index, 0.0)
         if doc.summary:
             score *= SUMMARY_PRIOR
+        if doc.has_children:
+            score *= PARENT_PRIOR
         if named:
             if doc.kind == "section" and doc.paper_id not in named:
                 score *= OTHER_PAPER

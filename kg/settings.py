@@ -189,7 +189,7 @@ PDF_MAX_PAGES = env_int("PDF_MAX_PAGES", 300)
 PDF_MAX_BYTES = env_int("PDF_MAX_BYTES", 50 * 1024 * 1024)
 PDF_PARSE_TIMEOUT = env_int("PDF_PARSE_TIMEOUT", 60)
 # Rendering the worst case at this size stays under a second (python -m kg.notes.worstcase).
-NOTE_MAX_BYTES = env_int("NOTE_MAX_BYTES", 64 * 1024)
+NOTE_MAX_BYTES = env_int("NOTE_MAX_BYTES", 32 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # The cap on uploads is enforced while the body streams in (see papers/uploads.py).

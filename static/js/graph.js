@@ -97,6 +97,8 @@
                     concentric: function (n) { return n.degree(); }, levelWidth: function () { return 4; } }
         });
         container._cy = cy;
+        // A handful of nodes would otherwise be fitted at a giant zoom with overlapping labels.
+        if (cy.zoom() > 1.2) { cy.zoom(1.2); cy.center(); }
         if (focus && cy.getElementById(focus).length) cy.getElementById(focus).addClass("focus");
         cy.on("tap", "node", function (evt) { var u = evt.target.data("url"); if (u) window.location.href = u; });
         container.setAttribute("data-nodes", String(cy.nodes().length));

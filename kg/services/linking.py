@@ -80,8 +80,8 @@ def mentions_refresh_for_paper(*, paper: Paper) -> int:
     since sections may have appeared or been renumbered.
     """
     from kg.notes.store import resolver_from_db
-    from kg.services.content import questions_resolve_sections
     from kg.services.notes import notelinks_resolve_all
+    from kg.services.questions import questions_resolve_sections
 
     vocab = _Vocabulary()
     Mention.objects.filter(section__paper=paper).delete()
@@ -106,8 +106,8 @@ def mentions_refresh_for_note(*, note: Note) -> int:
 def mentions_refresh_all() -> int:
     """Recompute every mention in the library (`manage.py relink`); returns how many were stored."""
     from kg.notes.store import resolver_from_db
-    from kg.services.content import questions_resolve_sections
     from kg.services.notes import notelinks_resolve_all
+    from kg.services.questions import questions_resolve_sections
 
     resolver = resolver_from_db()
     notelinks_resolve_all(resolver=resolver)

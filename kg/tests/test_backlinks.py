@@ -4,9 +4,9 @@ import pytest
 
 from kg.backlinks import backlinks_for_concept, backlinks_for_note, backlinks_for_section
 from kg.models import ConceptRelation, Question
-from kg.services.content import questions_resolve_sections
 from kg.services.linking import mentions_refresh_for_paper
 from kg.services.notes import note_create, note_update
+from kg.services.questions import questions_resolve_sections
 from kg.tests.notes_factories import ingest_vault, make_paper, note_text, standard_concepts, write_files
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import transaction
 
 from kg.models import Chapter, Concept, ConceptRelation, Mention, Note, NoteLink, Question, TraceVerdict
 
@@ -16,6 +17,23 @@ class ConceptAdmin(admin.ModelAdmin):
     list_filter = ["kind", "chapter"]
     search_fields = ["slug", "name", "acronym", "name_zh"]
     inlines = [RelationInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # New or changed aliases change what is detected everywhere: relink once the edit is committed.
+        transaction.on_commit(relink_after_vocabulary_edit)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(relink_after_vocabulary_edit)
+
+
+def relink_after_vocabulary_edit() -> None:
+    from kg.services.linking import mentions_refresh_all
+    from kg.versioning import content_changed
+
+    mentions_refresh_all()
+    content_changed()
 
 
 @admin.register(Chapter)

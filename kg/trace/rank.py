@@ -23,7 +23,7 @@ EXTRA_TERMS = 0.25  # a unit's second and later matching terms count a quarter
 CONCEPT_WEIGHT, RELATED_SHARE = 0.2, 0.3
 # Coordination: a text covering every thing the question names beats one that matches a few
 # of them very well (Lucene's classic coord factor, weighted by each unit's importance).
-COORD_POWER = 1.0
+COORD_POWER = 0.5
 # Abstracts, introductions and conclusions mention everything once; the section that
 # develops a topic answers better than the one that announces it.
 SUMMARY_PRIOR = 0.8

@@ -155,6 +155,8 @@ class Resolver:
                 self._concept_exact.setdefault(name.strip(), concept)
                 self._concept_folded.setdefault(" ".join(name.casefold().split()), concept)
         self._sections: dict[int, list[SectionRef]] = {}
+        self._paper_names: list[tuple[str, str, PaperRef]] | None = None
+        self._paper_for: dict[str, PaperRef | None] = {}
 
     def resolve(self, link: WikiLink, *, source: NoteRef | None = None) -> Resolution:
         target = link.target
@@ -219,13 +221,18 @@ class Resolver:
         key = compact(short)
         if not key:
             return None
+        # Relinking resolves every § link of every note: compact each paper once, and each name once.
+        if key in self._paper_for:
+            return self._paper_for[key]
+        if self._paper_names is None:
+            self._paper_names = [(compact(p.title), compact(p.filename.rsplit(".", 1)[0]), p) for p in self.papers]
         scored = []
-        for paper in self.papers:
-            title, stem = compact(paper.title), compact(paper.filename.rsplit(".", 1)[0])
+        for title, stem, paper in self._paper_names:
             if key in title or key in stem:
                 # A name at the start of the title or file name is a better match than one inside it.
                 scored.append((not (title.startswith(key) or stem.startswith(key)), len(title), paper.id, paper))
-        return min(scored)[3] if scored else None
+        found = self._paper_for[key] = min(scored)[3] if scored else None
+        return found
 
     def section_in(self, paper_id: int, part: str) -> SectionRef | None:
         if paper_id not in self._sections:

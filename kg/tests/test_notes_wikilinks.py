@@ -104,3 +104,18 @@ def test_broken_section_links_say_why():
 def test_unknown_target_is_broken():
     assert resolve("[[nothing here]]").broken
     assert RESOLVER.resolve(WikiLink("", "", "x", "", 0, 0)).broken
+
+
+def test_many_section_links_compact_each_paper_once(monkeypatch):
+    """Relinking resolves every § link in the library: the papers are not re-scanned per link."""
+    from kg.notes import wikilinks
+
+    calls = []
+    real = wikilinks.compact
+    monkeypatch.setattr(wikilinks, "compact", lambda text: calls.append(text) or real(text))
+    resolver = Resolver(notes=NOTES, concepts=CONCEPTS, papers=PAPERS, sections_of=lambda pid: SECTIONS.get(pid, []))
+    links = ["DeepSeek-V2 §2.1.2", "Qwen3 §4.1", "DeepSeek-V2 §C", "Nope §1"] * 50
+    found = [resolver.resolve_section(link).id for link in links]
+    assert found[:4] == [30, 33, 31, None]
+    assert found == found[:4] * 50
+    assert len(calls) <= 2 * len(PAPERS) + len(links) * 3

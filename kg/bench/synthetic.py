@@ -159,26 +159,28 @@ def library_synthesize(*, papers: int, notes: int, seed: int = 1, sections_per_p
             ))
     Mention.objects.bulk_create(mention_rows, batch_size=5000)
 
-    question_rows, question_concepts = [], []
+    question_rows, question_concepts, question_sections = [], [], []
     for i in range(notes):
         zh = rng.random() < 0.6
         about = rng.sample(concepts, k=min(len(concepts), rng.randint(1, 3)))
         concept = about[0]
         text = (f"{concept.name_zh or concept.name} 的原理是什么？（合成 {seed}-{i}）" if zh
                 else f"How does {concept.name} work? (synthetic {seed}-{i})")
+        cited = rng.choice(sections) if sections and rng.random() < 0.5 else None
+        refs = [f"{_paper_name(seed, paper_index[cited[1]])} §{cited[2]}"] if cited else []
         question_rows.append(Question(text=text, lang="zh" if zh else "en", tags=["high-frequency"],
-                                      chapter_id=concept.chapter_id, note_id=rng.choice(note_ids)))
+                                      chapter_id=concept.chapter_id, note_id=rng.choice(note_ids), section_refs=refs))
         question_concepts.append(about)
+        question_sections.append(cited[0] if cited else None)
     Question.objects.bulk_create(question_rows, batch_size=2000)
     # PostgreSQL and SQLite both return the new ids from a bulk insert.
     question_ids = [q.pk for q in question_rows]
     Question.concepts.through.objects.bulk_create(
         [Question.concepts.through(question_id=qid, concept_id=c.pk)
          for qid, about in zip(question_ids, question_concepts, strict=True) for c in about], batch_size=5000)
-    if sections:
-        Question.sections.through.objects.bulk_create(
-            [Question.sections.through(question_id=qid, section_id=rng.choice(sections)[0])
-             for qid in question_ids if rng.random() < 0.5], batch_size=5000)
+    Question.sections.through.objects.bulk_create(
+        [Question.sections.through(question_id=qid, section_id=sid)
+         for qid, sid in zip(question_ids, question_sections, strict=True) if sid], batch_size=5000)
     content_changed()
     return SyntheticLibrary(len(paper_rows), len(sections), len(mention_rows), len(note_rows), len(question_rows),
                             len(link_rows))

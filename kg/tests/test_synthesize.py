@@ -65,6 +65,9 @@ def test_synthetic_links_are_resolved_as_the_notes_service_would(vocabulary):
         assert f"[[{link.target_text}]]" == link.source.body[link.position:link.position + len(link.target_text) + 4]
     before = list(links.order_by("id").values_list("target_note", "target_concept", "target_section"))
     assert notelinks_resolve_all(resolver=resolver_from_db()) == 0
+    from kg.services.questions import questions_resolve_sections
+
+    assert questions_resolve_sections(resolver=resolver_from_db()) == 0
     assert list(links.order_by("id").values_list("target_note", "target_concept", "target_section")) == before
 
 
@@ -74,3 +77,6 @@ def test_synthetic_questions_are_about_concepts_and_have_notes(vocabulary):
     assert not Question.objects.filter(concepts__isnull=True).exists()
     assert not Question.objects.filter(note__isnull=True).exists()
     assert Mention.objects.filter(note__isnull=False).count() >= 10
+    cited = Question.objects.exclude(section_refs=[])
+    assert cited.exists() and all(q.sections.count() == 1 for q in cited)
+    assert not Question.objects.filter(section_refs=[], sections__isnull=False).exists()

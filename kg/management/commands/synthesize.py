@@ -4,6 +4,7 @@ Reproducible from --seed; needs the vocabulary loaded (`manage.py ingest content
 """
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from kg.bench.synthetic import library_synthesize
 
@@ -23,6 +24,11 @@ class Command(BaseCommand):
             made = library_synthesize(papers=papers, notes=notes, seed=seed)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
+        if connection.vendor == "postgresql":
+            # A bulk load leaves the planner's statistics behind until autovacuum comes round:
+            # refresh them, as after a restore, so plans (and benchmarks) reflect the new size.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         if verbosity:
             self.stdout.write(self.style.SUCCESS(
                 f"synthesized {made.papers} papers, {made.sections} sections, {made.mentions} mentions, "

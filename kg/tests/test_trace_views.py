@@ -175,3 +175,17 @@ def test_command_exits_non_zero_with_one_line(args, tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode != 0
     assert "cannot trace" in done.stderr and done.stdout == ""
+
+
+def test_question_page_shows_its_traced_sections(client, bank):
+    response = client.get(f"/questions/{bank['question'].pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="traced-results"' in html and "Low-Rank Key-Value Compression" in html
+
+
+def test_every_bank_question_shows_traced_sections_even_when_loosely_worded(client, bank):
+    from kg.trace.tracing import trace_question
+
+    loose = f.question("Which remedies would you try first for a cache that keeps growing?")
+    assert trace_question(loose.text).results

@@ -72,7 +72,7 @@ def trace_question(question: str, *, top: int = 10, bank_question_id: int | None
     best = scored[0] if scored else None
     pinned = best is not None and best.pinned > 0
     support = max((local_support(query, index.docs[item.doc]) for item in scored[:SUPPORT_DEPTH]), default=0.0)
-    anchored = query.anchored
+    anchored = query.anchored or bank_question_id is not None  # a bank question is about the library
     answerable = best is not None and (
         pinned or (anchored and best.coverage > 0)
         or (best.coverage >= MIN_COVERAGE and support >= MIN_SUPPORT))

@@ -107,9 +107,9 @@ def test_every_setting_is_in_env_example_and_readme():
     example = (ROOT / ".env.example").read_text()
     listed = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]*)=", example, flags=re.MULTILINE))
     readme = (ROOT / "README.md").read_text()
-    assert not names - listed, f"settings missing from .env.example: {sorted(names - listed)}"
+    assert not names - listed, f"settings missing from .env.example (add NAME=default): {sorted(names - listed)}"
     undocumented = sorted(name for name in names if f"`{name}`" not in readme)
-    assert not undocumented, f"settings missing from README.md: {undocumented}"
+    assert not undocumented, f"settings missing from README.md's Settings table: {undocumented}"
 
 
 def test_compose_passes_every_setting_to_the_app():

@@ -1,6 +1,7 @@
 """Reads for the knowledge graph: each brings its own select_related/prefetch_related."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from kg.models import Chapter, Concept, ConceptRelation, Mention, Note, NoteLink, Question
 from papers.models import Section
@@ -98,15 +99,14 @@ def question_for_page(pk: int):
 
 def defining_sections_for(concepts: list[Concept], *, per_concept: int = 2):
     """The best defining (or most on-topic) sections for each concept, for a question's answer."""
-    mentions = (Mention.objects.filter(concept__in=concepts, section__isnull=False)
-                .select_related("section__paper", "concept").order_by("concept_id", "-defines", "-score"))
-    taken: dict[int, int] = {}
-    best = []
-    for m in mentions:
-        if taken.get(m.concept_id, 0) < per_concept:
-            taken[m.concept_id] = taken.get(m.concept_id, 0) + 1
-            best.append(m)
-    return best
+    # Ranked in the database: a concept named in thousands of sections sends only its best
+    # rows (each with its section's text), not all of them to be cut here.
+    ranked = (Mention.objects.filter(concept__in=concepts, section__isnull=False)
+              .annotate(rank=Window(RowNumber(), partition_by=F("concept_id"),
+                                    order_by=[F("defines").desc(), F("score").desc(), F("id")]))
+              .filter(rank__lte=per_concept).values("id"))
+    return list(Mention.objects.filter(id__in=ranked).select_related("section__paper", "concept")
+                .order_by("concept_id", "-defines", "-score", "id"))
 
 
 def concept_choices() -> list[tuple[str, str]]:

@@ -105,7 +105,7 @@ def defining_sections_for(concepts: list[Concept], *, per_concept: int = 2):
               .annotate(rank=Window(RowNumber(), partition_by=F("concept_id"),
                                     order_by=[F("defines").desc(), F("score").desc(), F("id")]))
               .filter(rank__lte=per_concept).values("id"))
-    return list(Mention.objects.filter(id__in=ranked).select_related("section__paper", "concept")
+    return list(Mention.objects.filter(concept__in=concepts, id__in=ranked).select_related("section__paper", "concept")
                 .order_by("concept_id", "-defines", "-score", "id"))
 
 

@@ -125,14 +125,21 @@ class Server:
     def __exit__(self, *exc) -> None:
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=30)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # workers stuck in a long request
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=30)
 
-    def get(self, path: str) -> tuple[int, bytes]:
+    def get(self, path: str, *, timeout: float = 300) -> tuple[int, bytes]:
+        """Status and body; status 0 when the server did not answer within `timeout` seconds."""
         try:
-            with urllib.request.urlopen(self.url(path), timeout=180) as response:  # noqa: S310 (loopback)
+            with urllib.request.urlopen(self.url(path), timeout=timeout) as response:  # noqa: S310 (loopback)
                 return response.status, response.read()
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read()
+        except OSError as exc:
+            return 0, str(exc).encode()
 
     def warm(self, paths: list[str], *, rounds: int = 2) -> dict[str, tuple[int, int]]:
         """Request every path from every worker: per-process caches (graph, search, trace) get built here.

@@ -43,6 +43,10 @@ def targets(report: dict) -> list[Target]:
         load = stage["load"]
         errors = sum(row["errors"] for row in load.values())
         out.append(Target(f"[{stage['label']}] HTTP errors (all endpoints)", str(errors), "0", errors == 0))
+        for name, status in (stage.get("warm_status") or {}).items():
+            if status != 200:
+                out.append(Target(f"[{stage['label']}] {name} answers when cold (warm-up)",
+                                  str(status or "timeout"), "200", False))
     if loaded:
         first = loaded[0]
         load, base = first["load"], first["load"].get(REFERENCE, {}).get("rps", 0)
@@ -145,7 +149,8 @@ def lines(report: dict) -> list[str]:
             out.append(f"  {name:20} {row['rps']:8.1f} {row['rps'] / base_rps if base_rps else 0:8.2f} "
                        f"{row['p50_ms']:8.1f} {row['p95_ms']:8.1f} {row['p99_ms']:8.1f} {row['errors']:6d} "
                        f"{q.get('queries', '-'):>7} {q.get('kb', '-'):>7}")
-        out.append(f"  largest worker RSS after the run: {stage['worker_rss_mb']:.0f} MB")
+        out.append(f"  largest worker RSS after the run: {stage['worker_rss_mb']:.0f} MB; warm-up (cold caches in "
+                   f"every worker) took {stage.get('warm_s', 0):.0f} s")
     found = targets(report)
     if found:
         out += ["", "== targets (issue 8) ==", f"  {'figure':58} {'value':>20} {'target':>12}  met"]

@@ -125,3 +125,13 @@ def test_free_port_is_free():
 def test_missing_papers_folder_is_one_line_and_exit_2(tmp_path, capsys):
     assert bench_main.main([str(tmp_path / "nowhere")]) == 2
     assert "no papers folder" in capsys.readouterr().err
+
+
+def test_an_endpoint_that_timed_out_while_warming_is_a_missed_target():
+    report = _report()
+    stage = report["stages"][-1]
+    del stage["load"]["trace"]
+    stage["warm_status"] = {"livez": 200, "trace": 0}
+    found = {t.figure: t for t in targets(report)}
+    assert not found["[+1,000 synthetic] trace answers when cold (warm-up)"].met
+    assert "HTTP under load, +1,000 synthetic" in "\n".join(lines(report))

@@ -32,8 +32,9 @@ run: venv secret
 	@echo "Serving Mianjing Graph on http://$(HOST):$(PORT)/"
 	SECRET_KEY=$$(cat data/secret_key) $(VENV)/bin/gunicorn kg.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -
 
+# Tests run on every core (pytest-xdist); PYTEST_ARGS adds options, e.g. PYTEST_ARGS="-k trace".
 test: venv
-	SECRET_KEY=test-only-not-secret $(PY) -m pytest $(PYTEST_ARGS)
+	SECRET_KEY=test-only-not-secret $(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -10,6 +10,7 @@ import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from kg.notes.plain import plain_text
 from kg.text import tokenize
 from kg.trace.concepts import build_matcher
 from kg.trace.sentences import Sentence, split_sentences
@@ -272,13 +273,11 @@ def version_tag(name: str) -> str:
 
 
 _SUMMARY = re.compile(r"\s*(abstract|introduction|conclusions?)\b", re.IGNORECASE)
-_FRONT_MATTER = re.compile(r"\A---\s*\n.*?\n---\s*\n", re.DOTALL)
-_FENCE = re.compile(r"^```.*?^```[^\n]*$", re.DOTALL | re.MULTILINE)
 
 
 def note_text(body: str) -> str:
-    """A note's prose: without its front matter and code blocks, which answer no question in words."""
-    return _FENCE.sub("\n", _FRONT_MATTER.sub("", body or ""))
+    """A note's prose as a reader sees it: no front matter, code blocks or Markdown syntax."""
+    return plain_text(body)
 
 
 def fold_question(text: str) -> str:

@@ -3,7 +3,11 @@
 Bad parameters get a 4xx with {"error": "..."}; nothing here returns a traceback.
 """
 
-from django.http import HttpRequest, JsonResponse
+import json
+import threading
+from collections import OrderedDict
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
 from kg import search as search_index
@@ -13,6 +17,10 @@ from kg.models import Concept
 from kg.views.params import BadParameter, parse_center, parse_depth, parse_kinds
 
 API_OTHER_SECTIONS = 50
+NEIGHBOURHOODS_CACHED = 256  # serialised graph neighbourhoods kept per process, most recent first
+
+_neighbourhoods: OrderedDict[tuple, bytes] = OrderedDict()
+_neighbourhoods_lock = threading.Lock()
 
 
 def error(message: str, status: int = 400) -> JsonResponse:
@@ -64,14 +72,29 @@ def graph(request: HttpRequest) -> JsonResponse:
         center = parse_center(request.GET.get("center"))
         depth = parse_depth(request.GET.get("depth"))
         kinds = parse_kinds(request.GET.get("kinds"))
+        # The JSON is a function of the graph version and the parameters: serve it again from
+        # here (one version query) instead of cutting and serialising the neighbourhood per request.
+        version = current_graph().graph.get("version")
+        key = (version, center, depth, tuple(sorted(kinds)) if kinds else None)
+        with _neighbourhoods_lock:
+            cached = _neighbourhoods.get(key)
+            if cached is not None:
+                _neighbourhoods.move_to_end(key)
+        if cached is not None:
+            return HttpResponse(cached, content_type="application/json")
         sub = analysis.neighbourhood(center, depth=depth, kinds=kinds)
     except BadParameter as exc:
         return error(str(exc))
     except analysis.GraphError as exc:
         return error(str(exc), 404 if "unknown" in str(exc) else 400)
     payload = graph_payload(sub)
-    payload.update(center=center, depth=depth, version=current_graph().graph.get("version"))
-    return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+    payload.update(center=center, depth=depth, version=version)
+    body = json.dumps(payload, ensure_ascii=False).encode()
+    with _neighbourhoods_lock:
+        _neighbourhoods[key] = body
+        while len(_neighbourhoods) > NEIGHBOURHOODS_CACHED:
+            _neighbourhoods.popitem(last=False)
+    return HttpResponse(body, content_type="application/json")
 
 
 @require_GET

@@ -111,3 +111,22 @@ def test_no_parameter_makes_a_500(client, library):
             assert response.status_code < 500, (path, params)
 
     check()
+
+
+def test_graph_neighbourhood_is_served_again_until_the_content_changes(client, library, monkeypatch):
+    from kg.graph import analysis
+    from kg.tests import factories as f
+
+    calls = []
+    real = analysis.neighbourhood
+    monkeypatch.setattr(analysis, "neighbourhood", lambda *a, **kw: calls.append(a) or real(*a, **kw))
+    url = "/api/graph?center=concept:mla&depth=1&kinds=concept,section"
+    first = client.get(url)
+    again = client.get(url)
+    assert first.status_code == again.status_code == 200 and first["Content-Type"] == "application/json"
+    assert again.json() == first.json() and len(calls) == 1
+    assert client.get("/api/graph?center=concept:mla&depth=2").json()["depth"] == 2 and len(calls) == 2
+    f.relation(f.concept("brand-new"), library["mla"])
+    changed = client.get(url).json()
+    assert len(calls) == 3 and changed["version"] != first.json()["version"]
+    assert "concept:brand-new" in {n["id"] for n in changed["nodes"]}

@@ -28,7 +28,7 @@ secret: data/secret_key
 run: venv secret
 	SECRET_KEY=$$(cat data/secret_key) $(PY) manage.py migrate --noinput
 	SECRET_KEY=$$(cat data/secret_key) $(PY) manage.py collectstatic --noinput --verbosity 0
-	SECRET_KEY=$$(cat data/secret_key) $(PY) manage.py ingest content "$(PAPERS_DIR)"
+	SECRET_KEY=$$(cat data/secret_key) $(PY) manage.py ingest --pdf-only content "$(PAPERS_DIR)"
 	@echo "Serving Mianjing Graph on http://$(HOST):$(PORT)/"
 	SECRET_KEY=$$(cat data/secret_key) $(VENV)/bin/gunicorn kg.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -
 

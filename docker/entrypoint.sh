@@ -16,7 +16,7 @@ fi
 if [ "${LOAD_CONTENT_ON_START:-true}" = "true" ]; then
   mkdir -p "${PAPERS_DIR:-data/papers}"
   # A PDF that fails to ingest is reported and skipped; it must not keep the site down.
-  "$PYTHON" manage.py ingest content "${PAPERS_DIR:-data/papers}" \
+  "$PYTHON" manage.py ingest --pdf-only content "${PAPERS_DIR:-data/papers}" \
     || echo "entrypoint: some files failed to ingest (see above); serving anyway" >&2
 fi
 

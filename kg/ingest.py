@@ -40,7 +40,10 @@ def collect(path: Path, suffix: str) -> list[Path]:
     return sorted(p for p in path.rglob(f"*{suffix}") if p.is_file() and not hidden(p))
 
 
-def ingest_paths(paths: Iterable[Path], *, force: bool = False, progress: Progress | None = None) -> list[IngestResult]:
+def ingest_paths(
+    paths: Iterable[Path], *, force: bool = False, pdf_only: bool = False, progress: Progress | None = None
+) -> list[IngestResult]:
+    """Ingest each path; `pdf_only` takes only the PDFs of plain folders (a folder of reports)."""
     from kg.services.content import content_ingest
     from kg.services.notes import notes_ingest_files, notes_ingest_folder
     from papers.services import paper_ingest
@@ -56,7 +59,7 @@ def ingest_paths(paths: Iterable[Path], *, force: bool = False, progress: Progre
                 results.append(paper_ingest(path=pdf, force=force))
                 if progress:
                     progress(str(pdf))
-            markdown = collect(path, ".md")
+            markdown = [] if pdf_only else collect(path, ".md")
             if markdown:
                 results.extend(notes_ingest_folder(root=path, files=markdown))
         elif path.suffix.lower() == ".pdf":

@@ -70,3 +70,18 @@ def test_reference_reports_ingest(shared_papers):
     assert {"deepseek-v2", "deepseek-v3", "deepseek-r1", "qwen3"} <= slugs
     for paper in Paper.objects.all():
         assert paper.sections.count() >= 10, paper.slug
+
+
+def test_pdf_only_leaves_the_markdown_beside_the_reports_alone(tmp_path):
+    from kg.models import Note
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "report.pdf").write_bytes(make_pdf())
+    (folder / "README.md").write_text("# Where these reports come from\n", encoding="utf-8")
+
+    ingest("--pdf-only", folder)
+    assert Paper.objects.count() == 1 and Note.objects.count() == 0
+
+    ingest(folder)
+    assert Note.objects.count() == 1  # without the flag a folder's Markdown is a notes vault

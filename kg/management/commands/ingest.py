@@ -20,8 +20,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", type=Path, help="Files or folders (walked recursively).")
         parser.add_argument("--force", action="store_true", help="Re-parse PDFs even when unchanged.")
+        parser.add_argument(
+            "--pdf-only", action="store_true",
+            help="In plain folders take only the PDFs (PAPERS_DIR: a README beside the reports is not a note).",
+        )
 
-    def handle(self, *args, paths: list[Path], force: bool, verbosity: int, **options):
+    def handle(self, *args, paths: list[Path], force: bool, pdf_only: bool, verbosity: int, **options):
         papers_dir = Path(settings.PAPERS_DIR)
         for path in paths:
             if path.resolve() == papers_dir.resolve() and not (path.is_dir() and collect(path, ".pdf")):
@@ -34,7 +38,7 @@ class Command(BaseCommand):
         show_bar = verbosity >= 1 and sys.stderr.isatty()
         bar = tqdm(desc="ingest", unit="file", disable=not show_bar, leave=False)
         try:
-            results = ingest_paths(paths, force=force, progress=lambda _path: bar.update(1))
+            results = ingest_paths(paths, force=force, pdf_only=pdf_only, progress=lambda _path: bar.update(1))
         finally:
             bar.close()
 

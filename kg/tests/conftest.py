@@ -1,8 +1,12 @@
 """Fixtures for the kg tests: fresh graph and search caches, and a small library of rows."""
 
+import uuid
+
 import pytest
 
 from kg.tests.factories import small_library
+
+PG = "postgres://postgres@127.0.0.1:5432"
 
 
 @pytest.fixture(autouse=True)
@@ -21,3 +25,20 @@ def fresh_caches():
 @pytest.fixture
 def library(db) -> dict:
     return small_library()
+
+
+@pytest.fixture
+def empty_postgres():
+    """The URL of a new, empty PostgreSQL database of the test's own, dropped afterwards."""
+    psycopg = pytest.importorskip("psycopg")
+    name = f"mj_test_{uuid.uuid4().hex[:8]}"
+    try:
+        admin = psycopg.connect(f"{PG}/postgres", autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"no PostgreSQL at 127.0.0.1:5432 ({exc})")
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{PG}/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()

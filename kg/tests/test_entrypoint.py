@@ -5,7 +5,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,6 @@ from papers.tests.pdf_factory import make_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
 ENTRYPOINT = ROOT / "docker" / "entrypoint.sh"
-PG = "postgres://postgres@127.0.0.1:5432"
 
 # The entrypoint makes its own databases (a SQLite file, a fresh PostgreSQL one), whatever the
 # suite runs on: run it once, in the SQLite pass of CI, not again in the PostgreSQL pass.
@@ -80,29 +78,15 @@ def test_entrypoint_stops_with_one_line_when_the_database_never_answers(tmp_path
     assert len(lines) == 1 and "database not reachable" in lines[0], result.stderr
 
 
-@pytest.fixture
-def fresh_postgres():
-    psycopg = pytest.importorskip("psycopg")
-    name = f"mj_entrypoint_{uuid.uuid4().hex[:8]}"
-    try:
-        admin = psycopg.connect(f"{PG}/postgres", autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"no PostgreSQL at 127.0.0.1:5432 ({exc})")
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{PG}/{name}"
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
 
 
-def test_entrypoint_on_postgresql(tmp_path, fresh_postgres):
+def test_entrypoint_on_postgresql(tmp_path, empty_postgres):
     import psycopg
 
     put_a_report(tmp_path)
-    result = run_entrypoint(tmp_path, DATABASE_URL=fresh_postgres)
+    result = run_entrypoint(tmp_path, DATABASE_URL=empty_postgres)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.rstrip().endswith("SERVING instead of gunicorn")
-    with psycopg.connect(fresh_postgres) as db:
+    with psycopg.connect(empty_postgres) as db:
         assert db.execute("SELECT count(*) FROM papers_paper").fetchone()[0] == 1
         assert db.execute("SELECT count(*) FROM django_migrations").fetchone()[0] > 10

@@ -5,7 +5,6 @@ gives the same bytes. Non-empty databases and damaged archives are refused, chan
 import os
 import subprocess
 import sys
-import uuid
 import zipfile
 from pathlib import Path
 
@@ -25,7 +24,6 @@ from papers.services import paper_ingest
 from papers.tests.pdf_factory import make_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
-PG = "postgres://postgres@127.0.0.1:5432"
 
 
 @pytest.fixture
@@ -122,20 +120,6 @@ def restore_and_export_again(archive: Path, database_url: str, workdir: Path) ->
     return (workdir / "again.zip").read_bytes()
 
 
-@pytest.fixture
-def empty_postgres():
-    psycopg = pytest.importorskip("psycopg")
-    name = f"mj_restore_{uuid.uuid4().hex[:8]}"
-    try:
-        admin = psycopg.connect(f"{PG}/postgres", autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"no PostgreSQL at 127.0.0.1:5432 ({exc})")
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{PG}/{name}"
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
 
 
 @pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres"),

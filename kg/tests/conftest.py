@@ -1,4 +1,4 @@
-"""Fixtures for the kg tests: fresh graph and search caches, and a small library of rows."""
+"""Fixtures for the kg tests: fresh graph, search and trace caches, and a small library of rows."""
 
 import uuid
 
@@ -14,12 +14,13 @@ def fresh_caches():
     """The test database rolls back, so content versions repeat between tests: start every test cold."""
     from kg import search
     from kg.graph import build
+    from kg.trace import index
 
-    build.clear_cache()
-    search.clear_cache()
+    for cache in (build, search, index):
+        cache.clear_cache()
     yield
-    build.clear_cache()
-    search.clear_cache()
+    for cache in (build, search, index):
+        cache.clear_cache()
 
 
 @pytest.fixture

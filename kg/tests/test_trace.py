@@ -4,17 +4,9 @@ import pytest
 
 from kg.models import TraceVerdict
 from kg.tests import factories as f
-from kg.trace.index import clear_cache
 from kg.trace.tracing import TraceInputError, trace_question
 from kg.versioning import content_changed
 from papers.models import Section
-
-
-@pytest.fixture(autouse=True)
-def cold_trace_index():
-    clear_cache()
-    yield
-    clear_cache()
 
 
 @pytest.fixture

@@ -9,14 +9,6 @@ from django.test import Client
 
 from kg.models import TraceVerdict
 from kg.tests import factories as f
-from kg.trace.index import clear_cache
-
-
-@pytest.fixture(autouse=True)
-def cold_trace_index():
-    clear_cache()
-    yield
-    clear_cache()
 
 
 @pytest.fixture

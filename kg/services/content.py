@@ -94,6 +94,17 @@ def _set(row, values: dict) -> bool:
     return changed
 
 
+def upsert(model, lookup: dict, values: dict):
+    """The row found by `lookup`, created or brought up to `values`; returns (row, created, changed)."""
+    row = model.objects.filter(**lookup).first()
+    if row is None:
+        return model.objects.create(**lookup, **values), True, True
+    if not _set(row, values):
+        return row, False, False
+    row.save()
+    return row, False, True
+
+
 def _text(value, limit: int) -> str:
     return str(value).strip()[:limit] if value is not None and not isinstance(value, list | dict) else ""
 
@@ -160,14 +171,9 @@ def load_concepts(run: _Run, files: list[Path]) -> None:
                       "name_zh": _text(d.get("name_zh"), 200), "aliases": _strings(d.get("aliases")),
                       "summary": _text(d.get("summary"), 20_000), "kind": kind,
                       "chapter_id": chapters.get(chapter)}
-            row = Concept.objects.filter(slug=slug).first()
-            if row is None:
-                row = Concept.objects.create(slug=slug, **values)
-                created += 1
-                changed = True
-            elif _set(row, values):
-                row.save()
-                changed = True
+            row, new, touched = upsert(Concept, {"slug": slug}, values)
+            created += new
+            changed = changed or touched
             rows[slug] = row
         status[path] = [changed, created == len(entries) > 0]
     ids = dict(Concept.objects.values_list("slug", "id"))

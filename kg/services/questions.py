@@ -4,7 +4,7 @@ from pathlib import Path
 
 from kg.ingest import IngestResult
 from kg.models import Chapter, Concept, Note, Question
-from kg.services.content import _Run, _set, _strings, _text, read_entries
+from kg.services.content import _Run, _strings, _text, read_entries, upsert
 
 QUESTION_TAGS = set(Question.Tag.values)
 
@@ -47,14 +47,9 @@ def load_questions(run: _Run, files: list[Path]) -> None:
             seen.add(text)
             values = {"lang": lang, "tags": tags, "chapter_id": chapters[d["chapter"]],
                       "note_id": notes.get(d.get("note")), "section_refs": refs}
-            row = Question.objects.filter(text=text).first()
-            if row is None:
-                row = Question.objects.create(text=text, **values)
-                created += 1
-                changed = True
-            elif _set(row, values):
-                row.save()
-                changed = True
+            row, new, touched = upsert(Question, {"text": text}, values)
+            created += new
+            changed = changed or touched
             wanted = {concepts[s] for s in slugs}
             if set(row.concepts.values_list("id", flat=True)) != wanted:
                 row.concepts.set(wanted)

@@ -100,7 +100,7 @@ def backlinks_for_concept(*, concept: Concept, sections_shown: int = SECTIONS_SH
 
 
 def backlinks_for_note(*, note: Note) -> Backlinks:
-    from kg.linking import Matcher
+    from kg.linking import Matcher, sentence_around
     from kg.notes.source import NoteSource, NoteSourceError, parse
     from kg.notes.wikilinks import WIKILINK, mask_code
 
@@ -118,10 +118,19 @@ def backlinks_for_note(*, note: Note) -> Backlinks:
         masked = WIKILINK.sub(lambda m: " " * len(m.group()), mask_code(body))
         hits = matcher.find(masked)
         if hits:
-            from kg.linking import sentence_around
-
             unlinked.append(BacklinkItem(other.title, other.get_absolute_url(),
                                          sentence_around(body, hits[0].start, hits[0].end)))
+    return _linked_from_notes_and_questions(links, questions, unlinked=unlinked)
+
+
+def backlinks_for_section(*, section: Section) -> Backlinks:
+    links = list(NoteLink.objects.filter(target_section=section).select_related("source"))
+    questions = section.curated_questions.order_by("id")
+    return _linked_from_notes_and_questions(links, questions, unlinked=[])
+
+
+def _linked_from_notes_and_questions(links: list[NoteLink], questions, *, unlinked: list) -> Backlinks:
+    """Notes and sections are linked only from notes and questions; the other groups stay empty."""
     return Backlinks(
         groups=[
             BacklinkGroup("notes", _("Notes"), _link_items(links), len(links)),
@@ -130,18 +139,4 @@ def backlinks_for_note(*, note: Note) -> Backlinks:
             BacklinkGroup("concepts", _("Concepts"), [], 0),
         ],
         unlinked=unlinked,
-    )
-
-
-def backlinks_for_section(*, section: Section) -> Backlinks:
-    links = list(NoteLink.objects.filter(target_section=section).select_related("source"))
-    questions = section.curated_questions.order_by("id")
-    return Backlinks(
-        groups=[
-            BacklinkGroup("notes", _("Notes"), _link_items(links), len(links)),
-            BacklinkGroup("sections", _("Paper sections"), [], 0),
-            BacklinkGroup("questions", _("Questions"), _question_items(questions), questions.count()),
-            BacklinkGroup("concepts", _("Concepts"), [], 0),
-        ],
-        unlinked=[],
     )

@@ -249,3 +249,18 @@ class ContentVersion(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     version = models.PositiveBigIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
+
+
+class TextTerms(models.Model):
+    """The term counts of one section or note text, keyed by a digest of the text.
+
+    Derived data shared by every process that builds a search or trace index: tokenizing
+    (jieba) is the slow part of a build, and the counts depend on the text alone, so a
+    changed text gets a new digest and nothing can go stale. `kg.corpus` fills and prunes it.
+    """
+
+    digest = models.CharField(max_length=32, primary_key=True)
+    counts = models.JSONField()
+
+    def __str__(self) -> str:
+        return self.digest

@@ -55,13 +55,16 @@ def score(items: list[dict], ranked: list[list[dict]]) -> dict:
 
 def bm25_baseline(question: str, top: int = 10) -> list[dict]:
     """Plain BM25 over each section's heading and text, the question's own terms only."""
+    from kg.corpus import section_counts
     from kg.text import tokenize
     from kg.trace.index import get_index
+    from papers.models import Section
 
     index = get_index()
     docs = [d for d in index.docs if d.kind == "section"]
     n = len(docs) or 1
-    bags = [d.body + d.head for d in docs]
+    bodies = dict(section_counts(Section.objects.filter(pk__in=[d.pk for d in docs])))
+    bags = [Counter(bodies.get(d.pk, {})) + Counter(tokenize(d.title)) for d in docs]
     lengths = [sum(bag.values()) for bag in bags]
     avg = sum(lengths) / n or 1.0
     df = Counter(term for bag in bags for term in bag)

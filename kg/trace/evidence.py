@@ -1,6 +1,6 @@
 """Evidence: the one to three sentences of a section or note that best answer the question."""
 
-from kg.trace.index import Doc, Index
+from kg.trace.index import Detail, Doc, Index
 from kg.trace.pages import locate
 from kg.trace.query import Query
 
@@ -8,10 +8,10 @@ MAX_SENTENCES = 3
 KEEP_RATIO = 0.6  # a further sentence must score at least this share of the best one
 
 
-def pick_evidence(query: Query, doc: Doc, index: Index) -> list[dict]:
+def pick_evidence(query: Query, doc: Doc, detail: Detail, index: Index) -> list[dict]:
     by_term = phrases_by_term(query)
     scored = []
-    for position, sentence in enumerate(doc.sentences):
+    for position, sentence in enumerate(detail.sentences):
         hits = sentence.termset & by_term.keys()
         if not hits:
             continue
@@ -27,18 +27,18 @@ def pick_evidence(query: Query, doc: Doc, index: Index) -> list[dict]:
     scored.sort(key=lambda item: (-item[0], item[1]))
     if not scored:
         # Matched by heading or concept only: the opening sentence says what the section is about.
-        lead = doc.sentences[:1]
-        return [{"text": s.text, "page": page_of(doc, s, index)} for s in lead]
+        lead = detail.sentences[:1]
+        return [{"text": s.text, "page": page_of(doc, detail, s, index)} for s in lead]
     best = scored[0][0]
     chosen = [item for item in scored[:MAX_SENTENCES] if item[0] >= KEEP_RATIO * best]
-    return [{"text": sentence.text, "page": page_of(doc, sentence, index)} for _, _, sentence in chosen]
+    return [{"text": sentence.text, "page": page_of(doc, detail, sentence, index)} for _, _, sentence in chosen]
 
 
-def local_support(query: Query, doc: Doc) -> float:
+def local_support(query: Query, detail: Detail) -> float:
     """The share of the question (by importance) found in one place: the heading with its
     ancestors, or a single sentence."""
     total = sum(unit.importance for unit in query.units) or 1.0
-    places = [frozenset(doc.head) | frozenset(doc.parent)] + [s.termset for s in doc.sentences]
+    places = [detail.head | detail.parent] + [s.termset for s in detail.sentences]
     best = 0.0
     asked = query_terms(query)
     for place in places:
@@ -65,7 +65,7 @@ def query_terms(query: Query) -> set[str]:
     return {term for unit in query.units for term in unit.terms}
 
 
-def page_of(doc: Doc, sentence, index: Index) -> int | None:
+def page_of(doc: Doc, detail: Detail, sentence, index: Index) -> int | None:
     """The 1-based page of a sentence: found on the PDF's page texts when the file is
     there, else estimated from its offset's share of the section's pages."""
     if doc.kind != "section":
@@ -78,6 +78,6 @@ def page_of(doc: Doc, sentence, index: Index) -> int | None:
     if found:
         return found
     span = doc.page_end - doc.page_start + 1
-    if span <= 1 or not doc.text:
+    if span <= 1 or not detail.text:
         return doc.page_start
-    return min(doc.page_start + int(span * sentence.start / len(doc.text)), doc.page_end)
+    return min(doc.page_start + int(span * sentence.start / len(detail.text)), doc.page_end)

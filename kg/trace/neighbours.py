@@ -45,6 +45,16 @@ def bank_entries(index: Index, curated: dict[int, tuple[str, list[int]]]) -> lis
     return entries
 
 
+def bank_terms(entries: list[BankEntry]) -> dict[str, list[int]]:
+    """Term -> the entries whose vector has it: a question is compared only with the bank
+    questions it shares a term with."""
+    out: dict[str, list[int]] = {}
+    for position, entry in enumerate(entries):
+        for term in entry.vector:
+            out.setdefault(term, []).append(position)
+    return out
+
+
 def neighbour_signal(query: Query, index: Index, *, exclude: int | None = None) -> dict[int, float]:
     """Doc index -> similarity of the most similar bank question that curated it."""
     vector = query_vector(query)
@@ -52,7 +62,8 @@ def neighbour_signal(query: Query, index: Index, *, exclude: int | None = None) 
     signal: dict[int, float] = {}
     if not norm:
         return signal
-    for entry in index.bank_entries:
+    sharing = sorted({position for term in vector for position in index.bank_terms.get(term, ())})
+    for entry in (index.bank_entries[position] for position in sharing):
         if entry.question_id == exclude or not entry.norm:
             continue
         dot = sum(value * entry.vector.get(term, 0.0) for term, value in vector.items())

@@ -9,8 +9,9 @@
 Scores are normalised by the best lexical score so the weights mean the same for every query.
 """
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+import numpy as np
 
 from kg.text import has_han
 from kg.trace.index import Index
@@ -41,45 +42,48 @@ class Scored:
     lexical: float
     concept: float
     coverage: float
-    matched: set[int] = field(default_factory=set)
     pinned: int = 0  # 2: confirmed by a user, 1: curated in the bank; pinned results come first
 
 
-def rank(query: Query, index: Index, *, exclude_question: int | None = None) -> list[Scored]:
-    """Sections and notes, best first. Each kind is normalised by its own best lexical score
-    and coverage, so Chinese notes matching a Chinese question word for word do not push
-    the English sections that answer it off the list."""
-    lexical, matched = _lexical(query, index)
-    concept = _concepts(query, index)
-    neighbours = neighbour_signal(query, index, exclude=exclude_question)
-    best = {kind: max((v for d, v in lexical.items() if index.docs[d].kind == kind), default=0.0) or 1.0
-            for kind in ("section", "note")}
+def rank(query: Query, index: Index, *, exclude_question: int | None = None, limit: int = 200,
+         include: set[int] = frozenset()) -> list[Scored]:
+    """The `limit` best sections and notes (and every doc of `include`), best first.
+
+    Each kind is normalised by its own best lexical score and coverage, so Chinese notes
+    matching a Chinese question word for word do not push the English sections that answer
+    it off the list. Every signal is an array over all docs: a question costs a few array
+    operations per term, not a loop over the library.
+    """
+    n = len(index.docs)
+    lexical, covered = _lexical(query, index)
+    concept, concept_hit = _concepts(query, index)
+    neighbours = np.zeros(n)
+    for doc_index, value in neighbour_signal(query, index, exclude=exclude_question).items():
+        neighbours[doc_index] = value
+    candidates = (lexical > 0) | concept_hit | (neighbours > 0)
+    is_note = index.is_note
+    best_section = lexical[candidates & ~is_note].max(initial=0.0) or 1.0
+    best_note = lexical[candidates & is_note].max(initial=0.0) or 1.0
     # Chinese words the English sections cannot match at all (fillers the bridge has no
     # rendering for) do not count against sections; every unit counts against notes, which
     # are written in both languages, and units nothing matches count against both.
-    total = {"section": sum(u.importance for u in query.units if _matchable(u, "section", index)) or 1.0,
-             "note": sum(u.importance for u in query.units) or 1.0}
-    named = set(query.papers)
-    scored = []
-    for doc_index in lexical.keys() | concept.keys() | neighbours.keys():
-        doc = index.docs[doc_index]
-        units = matched.get(doc_index, set())
-        coverage = min(1.0, sum(query.units[u].importance for u in units) / total[doc.kind])
-        lex = lexical.get(doc_index, 0.0) / best[doc.kind]
-        score = (lex + CONCEPT_WEIGHT * concept.get(doc_index, 0.0)) * coverage ** COORD_POWER
-        score += NEIGHBOUR_WEIGHT * neighbours.get(doc_index, 0.0)
-        if doc.summary:
-            score *= SUMMARY_PRIOR
-        if doc.has_children:
-            score *= PARENT_PRIOR
-        if named:
-            if doc.kind == "section" and doc.paper_id not in named:
-                score *= OTHER_PAPER
-            elif doc.kind == "note":
-                score *= NOTE_WHEN_PAPER_NAMED
-        scored.append(Scored(doc_index, score, lex, concept.get(doc_index, 0.0), coverage, units))
-    scored.sort(key=lambda s: (-s.score, s.doc))
-    return scored
+    total_section = sum(u.importance for u in query.units if _matchable(u, "section", index)) or 1.0
+    total_note = sum(u.importance for u in query.units) or 1.0
+    coverage = np.minimum(1.0, covered / np.where(is_note, total_note, total_section))
+    lex = lexical / np.where(is_note, best_note, best_section)
+    score = (lex + CONCEPT_WEIGHT * concept) * np.maximum(coverage, 0.0) ** COORD_POWER
+    score += NEIGHBOUR_WEIGHT * neighbours
+    score = np.where(index.summary, score * SUMMARY_PRIOR, score)
+    score = np.where(index.has_children, score * PARENT_PRIOR, score)
+    if query.papers:
+        other = ~is_note & ~np.isin(index.paper_ids, list(query.papers))
+        score = np.where(other, score * OTHER_PAPER, np.where(is_note, score * NOTE_WHEN_PAPER_NAMED, score))
+    found = np.flatnonzero(candidates)
+    order = found[np.lexsort((found, -score[found]))]
+    chosen = list(order[:limit])
+    chosen += sorted(i for i in include if i < n and i not in set(chosen) and candidates[i])
+    chosen.sort(key=lambda i: (-score[i], i))
+    return [Scored(int(i), float(score[i]), float(lex[i]), float(concept[i]), float(coverage[i])) for i in chosen]
 
 
 def _matchable(unit, kind: str, index: Index) -> bool:
@@ -90,59 +94,63 @@ def _matchable(unit, kind: str, index: Index) -> bool:
     return not known or any(all(t in vocabulary for t in terms) for terms in known)
 
 
-def _lexical(query: Query, index: Index) -> tuple[dict[int, float], dict[int, set[int]]]:
-    per_unit: dict[int, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
-    contribution = index.term_scores  # a term's score in a text depends on neither the question nor the user
-    for u, unit in enumerate(query.units):
+def _lexical(query: Query, index: Index) -> tuple[np.ndarray, np.ndarray]:
+    """Per doc: the lexical score, and the importance of the query's units it matches.
+
+    Within a unit a doc's best phrase counts fully and its others a quarter each."""
+    n = len(index.docs)
+    lexical, covered = np.zeros(n), np.zeros(n)
+    for unit in query.units:
+        best, total = np.zeros(n), np.zeros(n)
         for terms, weight in unit.phrases:
-            if not all(term in index.idf for term in terms):
+            if not terms or not all(term in index.idf for term in terms):
                 continue
-            docs = set(index.postings[terms[0]]).intersection(*(index.postings[t] for t in terms[1:]))
-            for doc_index in docs:
-                total = 0.0
-                for term in terms:
-                    key = (term, doc_index)
-                    if key not in contribution:
-                        contribution[key] = _term_score(term, index.docs[doc_index], index)
-                    total += contribution[key]
-                if total > 0:
-                    per_unit[doc_index][u].append(weight * total / len(terms) ** 0.5)
-    lexical: dict[int, float] = {}
-    matched: dict[int, set[int]] = {}
-    for doc_index, units in per_unit.items():
-        total = 0.0
-        for values in units.values():
-            values.sort(reverse=True)
-            total += values[0] + EXTRA_TERMS * sum(values[1:])
-        lexical[doc_index] = total
-        matched[doc_index] = set(units)
-    return lexical, matched
+            docs, values = index.postings.get(terms[0])
+            values = values.copy()
+            for term in terms[1:]:
+                other_docs, other_values = index.postings.get(term)
+                docs, mine, theirs = np.intersect1d(docs, other_docs, assume_unique=True, return_indices=True)
+                values = values[mine] + other_values[theirs]
+            if not len(docs):
+                continue
+            values = weight * values / len(terms) ** 0.5
+            best[docs] = np.maximum(best[docs], values)
+            total[docs] += values
+        hit = total > 0
+        lexical += np.where(hit, best + EXTRA_TERMS * (total - best), 0.0)
+        covered += np.where(hit, unit.importance, 0.0)
+    return lexical, covered
 
 
-def _term_score(term: str, doc, index: Index) -> float:
-    """BM25 of one term in a doc's text, heading and ancestors' headings, weighted by field."""
-    value = _bm25(doc.body.get(term, 0), doc.length, index.avg_body, B_BODY)
-    value += HEAD_WEIGHT * _bm25(doc.head.get(term, 0), doc.head_length, index.avg_head, B_HEAD)
-    value += PARENT_WEIGHT * _bm25(doc.parent.get(term, 0), doc.parent_length, index.avg_parent, B_HEAD)
-    return index.idf[term] * value
+def field_impacts(*, idf: np.ndarray, docs: np.ndarray, tfs: list[np.ndarray], lengths: list[np.ndarray]
+                  ) -> np.ndarray:
+    """BM25 of each (term, doc) pair over the doc's text, heading and ancestors' headings,
+    weighted by field, times the term's idf: the part of a score that depends on neither the
+    question nor the user, computed once per index."""
+    value = np.zeros(len(docs))
+    for tf, length, weight, b in zip(tfs, lengths, (1.0, HEAD_WEIGHT, PARENT_WEIGHT), (B_BODY, B_HEAD, B_HEAD),
+                                     strict=True):
+        average = max(length.mean(), 1.0) if len(length) else 1.0
+        tf = tf.astype(np.float64)
+        norm = tf * (K1 + 1) / (tf + K1 * (1 - b + b * length[docs] / average))
+        value += weight * np.where(tf > 0, norm, 0.0)
+    return idf * value
 
 
-def _bm25(tf: int, length: int, average: float, b: float) -> float:
-    if not tf:
-        return 0.0
-    return tf * (K1 + 1) / (tf + K1 * (1 - b + b * length / average))
-
-
-def _concepts(query: Query, index: Index) -> dict[int, float]:
+def _concepts(query: Query, index: Index) -> tuple[np.ndarray, np.ndarray]:
+    n = len(index.docs)
+    signal, hit = np.zeros(n), np.zeros(n, dtype=bool)
     if not query.concepts:
-        return {}
+        return signal, hit
     share = 1.0 / len(query.concepts)
-    signal: dict[int, float] = defaultdict(float)
     own = {c.concept_id for c in query.concepts}
+    empty = (np.zeros(0, dtype=np.int64), np.zeros(0))
     for concept in own:
-        for doc_index, strength in index.mentions.get(concept, []):
-            signal[doc_index] += share * strength
+        docs, strengths = index.mentions.get(concept, empty)
+        np.add.at(signal, docs, share * strengths)
+        hit[docs] = True
         for other in set(index.related.get(concept, [])) - own:
-            for doc_index, strength in index.mentions.get(other, []):
-                signal[doc_index] += share * RELATED_SHARE * strength / max(len(index.related[concept]), 1) ** 0.5
-    return {doc_index: min(value, 1.0) for doc_index, value in signal.items()}
+            docs, strengths = index.mentions.get(other, empty)
+            np.add.at(signal, docs, share * RELATED_SHARE * strengths / max(len(index.related[concept]), 1) ** 0.5)
+            hit[docs] = True
+    return np.minimum(signal, 1.0), hit

@@ -64,14 +64,17 @@ def trace_question(question: str, *, top: int = 10, bank_question_id: int | None
     query = build_query(question, index)
     if bank_question_id is None:
         bank_question_id = index.bank.get(fold_question(question))
+    curation = _curation(index, bank_question_id) if bank_question_id is not None and use_curated else None
     # Without curation (measuring), a bank question must not find its own links as a neighbour.
-    scored = rank(query, index, exclude_question=None if use_curated else bank_question_id)
-    if bank_question_id is not None and use_curated:
-        scored = _apply_curation(scored, index, bank_question_id)
+    scored = rank(query, index, exclude_question=None if use_curated else bank_question_id,
+                  include=curation.docs if curation else frozenset())
+    if curation:
+        scored = _apply_curation(scored, index, curation)
 
     best = scored[0] if scored else None
     pinned = best is not None and best.pinned > 0
-    support = max((local_support(query, index.docs[item.doc]) for item in scored[:SUPPORT_DEPTH]), default=0.0)
+    details = index.details(item.doc for item in scored[:SUPPORT_DEPTH])
+    support = max((local_support(query, details[item.doc]) for item in scored[:SUPPORT_DEPTH]), default=0.0)
     anchored = query.anchored or bank_question_id is not None  # a bank question is about the library
     answerable = best is not None and (
         pinned or (anchored and best.coverage > 0)
@@ -85,48 +88,62 @@ def trace_question(question: str, *, top: int = 10, bank_question_id: int | None
         floor = {kind: TAIL_RATIO * max((i.score for i in scored if not i.pinned and index.docs[i.doc].kind == kind),
                                         default=0.0) for kind in ("section", "note")}
         kept = [item for item in scored if item.pinned or item.score >= floor[index.docs[item.doc].kind]]
-        results = [_result(item, query, index) for item in kept[:top]]
+        details = index.details(item.doc for item in kept[:top])
+        results = [_result(item, query, index, details[item.doc]) for item in kept[:top]]
     return Trace(question, [c.slug for c in query.concepts], confident, results, bank_question_id)
 
 
-def _apply_curation(scored: list[Scored], index: Index, question_id: int) -> list[Scored]:
-    from kg.models import Question, TraceVerdict
+@dataclass
+class Curation:
+    """A bank question's curated sections and users' verdicts, as doc indices."""
 
-    curated = set(Question.sections.through.objects.filter(question_id=question_id)
-                  .values_list("section_id", flat=True))
+    curated: set[int]
+    verdicts: dict[int, bool]  # doc index -> confirmed (True) or rejected (False)
+
+    @property
+    def docs(self) -> set[int]:
+        return self.curated | {doc for doc, confirmed in self.verdicts.items() if confirmed}
+
+
+def _curation(index: Index, question_id: int) -> Curation:
+    from kg.models import Question, TraceVerdict
+    from papers.models import Section
+
+    curated = {index.section_doc[pk] for pk in Question.sections.through.objects.filter(
+        question_id=question_id).values_list("section_id", flat=True) if pk in index.section_doc}
     verdicts = {}
-    for paper_id, key, confirmed in TraceVerdict.objects.filter(question_id=question_id).values_list(
-            "paper_id", "section_key", "confirmed"):
-        verdicts[(paper_id, key)] = confirmed
+    rows = TraceVerdict.objects.filter(question_id=question_id).values_list("paper_id", "section_key", "confirmed")
+    keys = {(paper_id, key): confirmed for paper_id, key, confirmed in rows}
+    if keys:
+        sections = Section.objects.filter(paper_id__in={p for p, _ in keys}).values_list("pk", "paper_id", "key")
+        for pk, paper_id, key in sections:
+            if (paper_id, key) in keys and pk in index.section_doc:
+                verdicts[index.section_doc[pk]] = keys[(paper_id, key)]
+    return Curation(curated, verdicts)
+
+
+def _apply_curation(scored: list[Scored], index: Index, curation: Curation) -> list[Scored]:
     by_doc = {item.doc: item for item in scored}
-    for section_id in curated:
-        doc_index = index.section_doc.get(section_id)
-        if doc_index is not None and doc_index not in by_doc:
+    for doc_index in curation.docs:
+        if doc_index not in by_doc:
             by_doc[doc_index] = Scored(doc_index, 0.0, 0.0, 0.0, 1.0)
-    for (paper_id, key), confirmed in verdicts.items():
-        if confirmed:
-            doc_index = next((i for i, d in enumerate(index.docs)
-                              if d.kind == "section" and d.paper_id == paper_id and d.key == key), None)
-            if doc_index is not None and doc_index not in by_doc:
-                by_doc[doc_index] = Scored(doc_index, 0.0, 0.0, 0.0, 1.0)
     kept = []
     for doc_index, item in by_doc.items():
-        doc = index.docs[doc_index]
-        verdict = verdicts.get((doc.paper_id, doc.key)) if doc.kind == "section" else None
+        verdict = curation.verdicts.get(doc_index)
         if verdict is False:
             continue
         if verdict:
             item.pinned = 2
-        elif doc.kind == "section" and doc.pk in curated:
+        elif doc_index in curation.curated:
             item.pinned = 1
         kept.append(item)
     kept.sort(key=lambda s: (-s.pinned, -s.score, s.doc))
     return kept
 
 
-def _result(item: Scored, query: Query, index: Index) -> dict:
+def _result(item: Scored, query: Query, index: Index, detail) -> dict:
     doc = index.docs[item.doc]
-    evidence = pick_evidence(query, doc, index)
+    evidence = pick_evidence(query, doc, detail, index)
     if doc.kind == "section":
         paper = index.papers[doc.paper_id]
         return {

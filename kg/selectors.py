@@ -53,11 +53,44 @@ def concept_section_mentions(concept: Concept, *, defining_limit: int = 60, othe
             others.count())
 
 
+# A note's body can be 32 KB: lists of notes read only what a link needs.
+NOTE_LINK_FIELDS = ("note__id", "note__slug", "note__title")
+
+
+def _concept_note_mentions(concept: Concept) -> QuerySet[Mention]:
+    """Mentions of the concept in notes, the ones that define it first (then linked, then on-topic)."""
+    return (Mention.objects.filter(concept=concept, note__isnull=False).select_related("note")
+            .only("id", "note_id", "defines", "explicit", "score", *NOTE_LINK_FIELDS)
+            .order_by("-defines", "-explicit", "-score", "note__title", "note_id"))
+
+
 def concept_notes(concept: Concept) -> list[Note]:
     """Notes about the concept (mentioned or linked), the ones that define it first."""
-    mentions = Mention.objects.filter(concept=concept, note__isnull=False).select_related("note")
-    ordered = sorted(mentions, key=lambda m: (not m.defines, not m.explicit, -m.score, m.note.title))
-    return [m.note for m in ordered]
+    return [m.note for m in _concept_note_mentions(concept)]
+
+
+def concept_notes_page(concept: Concept, *, limit: int, offset: int = 0) -> tuple[list[Note], int]:
+    """One page of `concept_notes` and how many there are in all: LIMIT/OFFSET and COUNT in SQL."""
+    rows = _concept_note_mentions(concept)
+    return [m.note for m in rows[offset:offset + limit]], rows.count()
+
+
+def concept_header(slug: str) -> Concept:
+    """The concept with its chapter, for a page whose other parts may come from the cache (one query)."""
+    return Concept.objects.select_related("chapter").get(slug=slug)
+
+
+def concept_relations(concept: Concept) -> tuple[list[ConceptRelation], list[ConceptRelation]]:
+    """Typed relations of the concept: (outgoing, incoming), by type then the other end's name."""
+    outgoing = ConceptRelation.objects.filter(source=concept).select_related("target").order_by("type", "target__name")
+    incoming = ConceptRelation.objects.filter(target=concept).select_related("source").order_by("type", "source__name")
+    return list(outgoing), list(incoming)
+
+
+def concept_questions_page(concept: Concept, *, limit: int, offset: int = 0) -> tuple[list[Question], int]:
+    """Bank questions about the concept, oldest first: one page (LIMIT/OFFSET) and the total (COUNT)."""
+    rows = Question.objects.filter(concepts=concept).order_by("id")
+    return list(rows[offset:offset + limit]), rows.count()
 
 
 def concept_backlinks(concept: Concept):

@@ -105,6 +105,20 @@ def importance() -> dict[str, float]:
     return derived("importance", compute)
 
 
+def importance_rank(node: str) -> int | None:
+    """`node`'s place (1 = most important) among the concepts, or None for a node without importance.
+
+    The order is sorted once per content version and kept with the graph: a page asking for
+    one concept's rank must not sort every concept per request.
+    """
+
+    def compute(g):
+        rank = importance()
+        return {n: place for place, n in enumerate(sorted(rank, key=lambda n: (-rank[n], n)), start=1)}
+
+    return derived("importance_rank", compute).get(node)
+
+
 def communities() -> dict[str, int]:
     """Concept -> community number (0 is the largest), Louvain with a fixed seed so colours are stable."""
 

@@ -1,4 +1,4 @@
-"""Fixtures for the kg tests: fresh graph, search and trace caches, and a small library of rows."""
+"""Fixtures for the kg tests: fresh graph, search, trace and page-fragment caches, and a small library of rows."""
 
 import uuid
 
@@ -12,15 +12,19 @@ PG = "postgres://postgres@127.0.0.1:5432"
 @pytest.fixture(autouse=True)
 def fresh_caches():
     """The test database rolls back, so content versions repeat between tests: start every test cold."""
+    from django.core.cache import cache as fragments  # rendered page parts, keyed on the version too
+
     from kg import search
     from kg.graph import build
     from kg.trace import index
 
     for cache in (build, search, index):
         cache.clear_cache()
+    fragments.clear()
     yield
     for cache in (build, search, index):
         cache.clear_cache()
+    fragments.clear()
 
 
 @pytest.fixture

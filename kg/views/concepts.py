@@ -1,19 +1,47 @@
 """The concept page: names, summary, relations, defining sections side by side, mentions, notes,
-questions, backlinks, local graph and "how is this related to ...?"."""
+questions, backlinks, local graph and "how is this related to ...?".
 
+The page is the hottest one of the site and its parts grow with the library (MLA is named in
+1,300 sections at 1,000 papers), so:
+
+- every list is cut in SQL with a count and a "show all N" link (`?all=<list>&page=<n>`, pages
+  of `SHOW_ALL_PAGE`), plain links that htmx turns into a swap;
+- the context is lazy (`ConceptPage`'s cached properties): a part whose HTML comes from the
+  cache runs none of its queries;
+- the heavy parts are cached as rendered HTML (`{% cache %}` in the template, Django's cache
+  framework) under a key made of the content version (`kg.versioning.content_version()`, read
+  first, so an edit anywhere shows on the next request), the language, the path and the query
+  parameters the part depends on. A part that carries anything of the user's (the "Link it"
+  forms with their CSRF token, for signed-in users) or free user input (an unknown `to`) is
+  never cached; its key is "" and the template renders it directly.
+"""
+
+import hashlib
+from functools import cached_property
 from itertools import groupby
 
-from django.http import Http404, HttpRequest
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.template.response import TemplateResponse
+from django.utils.crypto import salted_hmac
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
+from kg import backlinks as backlinks_lists
 from kg import selectors
-from kg.backlinks import backlinks_for_concept
 from kg.graph import analysis, current_graph
 from kg.models import Concept
+from kg.versioning import content_version
 
 OTHER_SECTIONS_SHOWN = 25
+NOTES_SHOWN = 15
+QUESTIONS_SHOWN = 15
+MAX_PAGE = 10_000  # beyond any list; keeps `page` from making unbounded cache keys
+BACKLINK_LISTS = {"notes", "sections", "questions", "unlinked"}
+SIDE_LISTS = {"side-notes", "side-questions"}
+FRAGMENT_SECONDS = 3600  # the version in the key retires a fragment; this only frees memory
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -34,51 +62,232 @@ def path_steps(source: str, target_slug: str) -> tuple[list[dict], str]:
     return steps, ""
 
 
+def concept_choices(version: int) -> list[tuple[str, str]]:
+    """(slug, name) of every concept for the path picker, read once per content version per process."""
+    return cache.get_or_set(f"kg:concept-choices:{version}", selectors.concept_choices, FRAGMENT_SECONDS)
+
+
+def _page_number(value: str | None) -> int:
+    return min(int(value), MAX_PAGE) if value and value.isdigit() and int(value) > 0 else 1
+
+
+class ConceptPage:
+    """The parts of one concept page, each read on first use: a cached fragment never asks."""
+
+    def __init__(self, concept: Concept, *, expand: str = "", page: int = 1, to: str = ""):
+        self.concept, self.expand, self.page, self.to = concept, expand, page, to
+        self.node = f"concept:{concept.slug}"
+
+    def _window(self, kind: str, shown: int) -> tuple[int, int]:
+        """(limit, offset) of a sidebar list: its first `shown`, or one page of it when expanded."""
+        if self.expand != kind:
+            return shown, 0
+        return backlinks_lists.SHOW_ALL_PAGE, (self.page - 1) * backlinks_lists.SHOW_ALL_PAGE
+
+    @cached_property
+    def _sections(self):
+        return selectors.concept_section_mentions(self.concept, others_limit=OTHER_SECTIONS_SHOWN)
+
+    @cached_property
+    def defining_by_paper(self) -> list:
+        # Stable sort: within each paper the selector's best-first order is kept.
+        defining = sorted(self._sections[0], key=lambda m: m.section.paper.title)
+        return [(paper, list(ms)) for paper, ms in groupby(defining, key=lambda m: m.section.paper)]
+
+    @cached_property
+    def other_mentions(self) -> list:
+        return self._sections[1]
+
+    @cached_property
+    def other_count(self) -> int:
+        return self._sections[2]
+
+    @cached_property
+    def aliases(self) -> list[str]:
+        c = self.concept
+        seen = {c.name.casefold(), c.acronym.casefold(), c.name_zh.casefold()}
+        return [a for a in c.aliases if a.casefold() not in seen and not seen.add(a.casefold())]
+
+    @cached_property
+    def importance_rank(self) -> int | None:
+        return analysis.importance_rank(self.node)
+
+    @cached_property
+    def _relations(self):
+        return selectors.concept_relations(self.concept)
+
+    @cached_property
+    def outgoing(self) -> list:
+        return self._relations[0]
+
+    @cached_property
+    def incoming(self) -> list:
+        return self._relations[1]
+
+    @cached_property
+    def neighbours(self) -> list[dict]:
+        g = current_graph()
+        node = self.node
+        found = {other for other in [*g.successors(node), *g.predecessors(node)] if g.nodes[other]["kind"] == "concept"}
+        return [g.nodes[n] for n in sorted(found, key=lambda n: g.nodes[n]["label"].lower())]
+
+    @cached_property
+    def _notes(self):
+        limit, offset = self._window("side-notes", NOTES_SHOWN)
+        return selectors.concept_notes_page(self.concept, limit=limit, offset=offset)
+
+    @cached_property
+    def notes(self) -> list:
+        return self._notes[0]
+
+    @cached_property
+    def notes_total(self) -> int:
+        return self._notes[1]
+
+    @cached_property
+    def _questions(self):
+        limit, offset = self._window("side-questions", QUESTIONS_SHOWN)
+        return selectors.concept_questions_page(self.concept, limit=limit, offset=offset)
+
+    @cached_property
+    def questions(self) -> list:
+        return self._questions[0]
+
+    @cached_property
+    def questions_total(self) -> int:
+        return self._questions[1]
+
+    def side_list(self, kind: str, shown: list, total: int) -> dict:
+        """Where a sidebar list stands: its first items, or page n of the whole list."""
+        page = self.page if self.expand == kind else 0
+        first = (page - 1) * backlinks_lists.SHOW_ALL_PAGE + 1 if page else 1
+        return {"kind": kind, "page": page, "total": total, "cut": total > len(shown), "first": first,
+                "last": first + len(shown) - 1, "prev": page - 1 if page > 1 else None,
+                "next": page + 1 if page and first + len(shown) - 1 < total else None}
+
+    @cached_property
+    def backlinks(self):
+        expand = self.expand if self.expand in BACKLINK_LISTS else ""
+        return backlinks_lists.backlinks_for_concept(concept=self.concept, expand=expand, page=self.page,
+                                                     more_url="?backlinks=all&all=")
+
+    @cached_property
+    def _path(self) -> tuple[list[dict], str]:
+        return path_steps(self.concept.slug, self.to) if self.to else ([], "")
+
+    @cached_property
+    def steps(self) -> list[dict]:
+        return self._path[0]
+
+    @cached_property
+    def path_error(self) -> str:
+        return self._path[1]
+
+    @cached_property
+    def sections_total(self) -> int:
+        """Sections naming the concept, defining or not: the backlinks list "show all" opens."""
+        return self.backlinks.group("sections").total
+
+    @cached_property
+    def notes_list(self) -> dict:
+        return self.side_list("side-notes", self.notes, self.notes_total)
+
+    @cached_property
+    def questions_list(self) -> dict:
+        return self.side_list("side-questions", self.questions, self.questions_total)
+
+
+# Whole pages for signed-out readers. The page carries a CSRF token (the language form, htmx's
+# headers), which must never be shared: the page is rendered with this stand-in, stored, and each
+# response gets the reader's own token in its place. Derived from SECRET_KEY so no note can
+# contain it by chance and every process sharing a cache agrees on it.
+CSRF_STAND_IN = "csrf-" + salted_hmac("kg.views.concepts", "csrf stand-in").hexdigest()
+PAGE_PARAMS = {"backlinks", "all", "page", "to", "part"}
+
+
+def _page_cache_key(request: HtmxHttpRequest, version: int) -> str:
+    """The whole-page key of a signed-out request, or "" when the page must not be shared or kept.
+
+    Only the parameters the page reads, with values it accepts, so strangers cannot fill the
+    cache with variants; the full path is in the key because the page links back to it.
+    """
+    params = request.GET
+    if request.user.is_authenticated or not set(params) <= PAGE_PARAMS:
+        return ""
+    if any(len(params.getlist(name)) > 1 for name in params):
+        return ""
+    if params.get("all", "") not in BACKLINK_LISTS | SIDE_LISTS | {""}:
+        return ""
+    if "page" in params and str(_page_number(params["page"])) != params["page"]:
+        return ""
+    to = params.get("to", "").strip()
+    if to and not any(s == to for s, _ in concept_choices(version)):
+        return ""
+    raw = f"{version}|{get_language()}|{bool(request.htmx)}|{request.get_full_path()}"
+    return "kg:concept-page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _with_own_token(request: HttpRequest, content: bytes) -> bytes:
+    return content.replace(CSRF_STAND_IN.encode(), get_token(request).encode())
+
+
 @require_GET
-def concept_detail(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
+def concept_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    # The version first: whatever is read after it is at least as new, so nothing is ever
+    # stored under a version newer than its data, and an edit shows on the next request.
+    version = content_version()
+    page_key = _page_cache_key(request, version)
+    if page_key:
+        cached = cache.get(page_key)
+        if cached is not None:
+            # A hit renders nothing: one query (the version) and a copy with the reader's token.
+            return HttpResponse(_with_own_token(request, cached))
     try:
-        concept = selectors.concept_for_page(slug)
+        concept = selectors.concept_header(slug)
     except Concept.DoesNotExist:
         raise Http404("no such concept") from None
-    defining, others, other_count = selectors.concept_section_mentions(concept, others_limit=OTHER_SECTIONS_SHOWN)
-    # Stable sort: within each paper the selector's best-first order is kept.
-    defining.sort(key=lambda m: m.section.paper.title)
-    by_paper = [(paper, list(ms)) for paper, ms in groupby(defining, key=lambda m: m.section.paper)]
-    show_backlinks = request.GET.get("backlinks") == "all"
+    expand = request.GET.get("all", "")
+    expand = expand if expand in BACKLINK_LISTS | SIDE_LISTS else ""
+    page_number = _page_number(request.GET.get("page"))
+    show_backlinks = request.GET.get("backlinks") == "all" or expand in BACKLINK_LISTS
     to = request.GET.get("to", "").strip()
-    steps, path_error = path_steps(concept.slug, to) if to else ([], "")
-    node = f"concept:{concept.slug}"
-    g = current_graph()
-    neighbours = sorted(
-        {other for other in [*g.successors(node), *g.predecessors(node)] if g.nodes[other]["kind"] == "concept"},
-        key=lambda n: g.nodes[n]["label"].lower(),
-    )
-    seen = {concept.name.casefold(), concept.acronym.casefold(), concept.name_zh.casefold()}
-    aliases = [a for a in concept.aliases if a.casefold() not in seen and not seen.add(a.casefold())]
+    page = ConceptPage(concept, expand=expand, page=page_number, to=to)
+    known_to = not to or any(s == to for s, _ in concept_choices(version))
+    signed_in = request.user.is_authenticated
+    # Every fragment varies on these; the path covers the slug (and any script prefix).
+    base = f"{version}|{get_language()}|{request.path}"
+    listing = f"{expand}|{page_number}"
     context = {
         "concept": concept,
-        "aliases": aliases,
-        "node": node,
-        "defining_by_paper": by_paper,
-        "other_mentions": others,
-        "other_count": other_count,
-        "notes": selectors.concept_notes(concept),
-        "backlinks": backlinks_for_concept(concept=concept),
+        "page": page,
+        "node": page.node,
         "show_backlinks": show_backlinks,
         "to": to,
-        "steps": steps,
-        "path_error": path_error,
-        "neighbours": [g.nodes[n] for n in neighbours],
-        "importance_rank": _rank(node),
-        "all_concepts": selectors.concept_choices(),
+        "all_concepts": lambda: concept_choices(version),  # called only when the path card is rendered
+        "fragment_seconds": FRAGMENT_SECONDS,
+        "fragment_keys": {
+            "head": base,
+            "side": base,
+            "lists": f"{base}|{listing if expand in SIDE_LISTS else ''}",
+            # Signed in, the open panel has "Link it" forms with the user's CSRF token: never shared.
+            "backlinks": "" if show_backlinks and signed_in else
+                         f"{base}|{show_backlinks}|{signed_in}|{listing if expand in BACKLINK_LISTS else ''}",
+            # An unknown `to` is free text echoed in an error: not a key anyone may fill the cache with.
+            "path": f"{base}|{to}" if known_to else "",
+        },
     }
     template = "kg/concept.html"
-    if request.htmx and request.GET.get("part") in {"backlinks", "path"}:
-        template += "#" + request.GET["part"]
-    return TemplateResponse(request, template, context)
+    part = request.GET.get("part")
+    if request.htmx and part in {"backlinks", "path", "lists"}:
+        template += "#" + part
+    if not page_key:
+        return TemplateResponse(request, template, context)
+    context["csrf_token"] = CSRF_STAND_IN  # the view's context wins over the csrf context processor
+    response = TemplateResponse(request, template, context)
 
+    def keep(response: TemplateResponse) -> None:
+        cache.set(page_key, response.content, FRAGMENT_SECONDS)
+        response.content = _with_own_token(request, response.content)
 
-def _rank(node: str) -> int | None:
-    rank = analysis.importance()
-    ordered = sorted(rank, key=lambda n: -rank[n])
-    return ordered.index(node) + 1 if node in rank else None
+    response.add_post_render_callback(keep)
+    return response

@@ -31,7 +31,11 @@ class NoteForm(forms.Form):
                            strip=False)
 
 
-def _note_context(note: Note) -> dict:
+def _page_number(value: str | None) -> int:
+    return min(int(value), 10_000) if value and value.isdigit() and int(value) > 0 else 1
+
+
+def _note_context(note: Note, *, expand: str = "", page: int = 1) -> dict:
     rendered = render_note(note)
     concepts = (Mention.objects.filter(note=note).select_related("concept")
                 .order_by("-defines", "-explicit", "-score", "concept__name"))
@@ -39,14 +43,17 @@ def _note_context(note: Note) -> dict:
                 .order_by("position"))
     cited = list({link.target_section_id: link.target_section for link in sections}.values())
     return {"note": note, "html": rendered.html, "broken": rendered.broken, "concepts": concepts,
-            "cited_sections": cited, "backlinks": backlinks_for_note(note=note)}
+            "cited_sections": cited,
+            # Each list is cut in SQL; `?all=<kind>&page=<n>` pages through one of them in full.
+            "backlinks": backlinks_for_note(note=note, expand=expand, page=page, more_url="?all=")}
 
 
 @require_GET
 def note_detail(request: HttpRequest, slug: str) -> TemplateResponse:
     note = get_object_or_404(Note, slug=slug)
     template = "kg/note.html#backlinks" if getattr(request, "htmx", False) else "kg/note.html"
-    return TemplateResponse(request, template, _note_context(note))
+    context = _note_context(note, expand=request.GET.get("all", ""), page=_page_number(request.GET.get("page")))
+    return TemplateResponse(request, template, context)
 
 
 def _editor(request: HttpRequest, *, note: Note | None) -> HttpResponse:

@@ -1,7 +1,9 @@
 """One search box over concepts (any alias), notes, sections and questions, in English, Chinese or both.
 
-An in-process BM25 index built from rows with `kg.text.tokenize` (the shared tokenizer) and
-cached per content version, so SQLite and PostgreSQL give the same results in the same order.
+An in-process BM25 index built from the rows and their stored term counts (`kg.corpus`,
+made with the shared tokenizer) and cached per content version, so SQLite and PostgreSQL
+give the same results in the same order. Postings are numpy arrays, so a query costs a few
+array operations per term; texts stay in the database and are read for the shown hits.
 """
 
 import html
@@ -9,13 +11,18 @@ import math
 import re
 import threading
 import time
-from collections import Counter, defaultdict
+from array import array
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
+from itertools import chain
 
+import numpy as np
 from django.db import connections
 from django.utils.safestring import SafeString, mark_safe
 
+from kg import corpus
 from kg.graph.build import _filler, _url_pattern, node_id
+from kg.memory import release
 from kg.models import Concept, Note, Question
 from kg.text import has_han, normalise, stem, tokenize
 from kg.versioning import content_version
@@ -33,23 +40,42 @@ class QueryError(ValueError):
     """An empty or over-long query; the message is for the user."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Doc:
     id: str
     kind: str
     title: str
     url: str
-    text: str
+    pk: int | None = None
     subtitle: str = ""
     names: tuple[str, ...] = ()
-    length: int = 0
+    summary: str = ""  # a concept's summary; section and note texts are read for the shown hits only
 
 
 @dataclass
 class Index:
+    """Term postings in compressed-row form (each term's docs and counts are one slice of
+    two arrays) with per-doc lengths and ranking constants, all as numpy arrays."""
+
     docs: list[Doc] = field(default_factory=list)
-    postings: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
+    terms: dict[str, int] = field(default_factory=dict)
+    starts: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    doc_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    tfs: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    lengths: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    boosts: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    kinds: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
+    id_order: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # rank of each doc's id
+    named: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # docs with names to match
     avg_length: float = 1.0
+    results: OrderedDict = field(default_factory=OrderedDict)  # recent queries' hits
+
+    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        row = self.terms.get(term)
+        if row is None:
+            return self.doc_ids[:0], self.tfs[:0]
+        a, b = self.starts[row], self.starts[row + 1]
+        return self.doc_ids[a:b], self.tfs[a:b]
 
 
 def _documents() -> list[Doc]:
@@ -58,53 +84,75 @@ def _documents() -> list[Doc]:
     section_url = _filler(_url_pattern("section", slug="{slug}", key="{key}"))
     question_url = _filler(_url_pattern("question", pk="{pk}"))
     docs = []
-    for c in Concept.objects.values("slug", "name", "acronym", "name_zh", "aliases", "summary"):
+    for c in Concept.objects.values("pk", "slug", "name", "acronym", "name_zh", "aliases", "summary"):
         names = tuple(dict.fromkeys(n.strip() for n in [c["name"], c["acronym"], c["name_zh"], *c["aliases"]] if n))
         title = f"{c['name']} ({c['acronym']})" if c["acronym"] else c["name"]
-        docs.append(Doc(node_id("concept", c["slug"]), "concept", title, concept_url(slug=c["slug"]),
-                        c["summary"], subtitle=c["name_zh"], names=names))
-    for n in Note.objects.values("slug", "title", "body", "aliases"):
-        docs.append(Doc(node_id("note", n["slug"]), "note", n["title"], note_url(slug=n["slug"]), n["body"],
-                        names=tuple(n["aliases"] or ())))
-    sections = Section.objects.values_list("paper__slug", "paper__title", "key", "number", "title", "text")
-    for slug, paper_title, key, number, title, text in sections.iterator(chunk_size=2000):
+        docs.append(Doc(node_id("concept", c["slug"]), "concept", title, concept_url(slug=c["slug"]), c["pk"],
+                        subtitle=c["name_zh"], names=names, summary=c["summary"]))
+    for pk, slug, title, aliases in Note.objects.order_by("pk").values_list("pk", "slug", "title", "aliases"):
+        docs.append(Doc(node_id("note", slug), "note", title, note_url(slug=slug), pk, names=tuple(aliases or ())))
+    sections = Section.objects.order_by("pk").values_list("pk", "paper__slug", "paper__title", "key", "number", "title")
+    for pk, slug, paper_title, key, number, title in sections.iterator(chunk_size=5000):
         label = f"§{number} {title}" if number else title
-        docs.append(Doc(node_id("section", slug, key), "section", label, section_url(slug=slug, key=key), text,
+        docs.append(Doc(node_id("section", slug, key), "section", label, section_url(slug=slug, key=key), pk,
                         subtitle=paper_title))
-    for q in Question.objects.values("id", "text"):
-        docs.append(Doc(node_id("question", q["id"]), "question", q["text"], question_url(pk=q["id"]), ""))
+    for pk, text in Question.objects.order_by("pk").values_list("pk", "text"):
+        docs.append(Doc(node_id("question", pk), "question", text, question_url(pk=pk), pk))
     return docs
 
 
-# Tokenising is the slow part (jieba); a document whose text did not change keeps its terms
-# from the previous build, so a rebuild after an edit only tokenises what changed.
-_terms: dict[str, tuple[int, Counter, int]] = {}
-
-
-def _doc_terms(doc: Doc) -> tuple[Counter, int]:
-    fingerprint = hash((doc.title, doc.names, doc.text))
-    cached = _terms.get(doc.id)
-    if cached and cached[0] == fingerprint:
-        return cached[1], cached[2]
-    terms = tokenize(" ".join([doc.title, *doc.names])) * TITLE_REPEAT + tokenize(doc.text)
-    counts = Counter(terms)
-    _terms[doc.id] = (fingerprint, counts, len(terms) or 1)
-    return counts, len(terms) or 1
-
-
 def build_index() -> Index:
-    index = Index(docs=_documents())
-    total = 0
-    for position, doc in enumerate(index.docs):
-        counts, doc.length = _doc_terms(doc)
-        total += doc.length
+    """Every doc's terms: its title and names (repeated: a title says what a text is about)
+    and its text's stored term counts (`kg.corpus`)."""
+    docs = _documents()
+    position = {(doc.kind, doc.pk): i for i, doc in enumerate(docs)}
+    bodies = chain(
+        corpus.counts_for({("concept", doc.pk): doc.summary for doc in docs if doc.kind == "concept"}).items(),
+        ((("note", pk), counts) for pk, counts in corpus.note_counts()),
+        ((("section", pk), counts) for pk, counts in corpus.section_counts(Section.objects.all())),
+    )
+    seen = set()
+    terms: dict[str, int] = {}
+    term_ids, doc_ids, tfs = array("i"), array("i"), array("i")
+    lengths = np.zeros(len(docs))
+
+    def add(i: int, body: dict[str, int]) -> None:
+        doc = docs[i]
+        counts = Counter(tokenize(" ".join([doc.title, *doc.names]))) if doc.title or doc.names else Counter()
+        length = TITLE_REPEAT * sum(counts.values()) + sum(body.values())
+        for term in counts:
+            counts[term] *= TITLE_REPEAT
+        counts.update(body)
+        lengths[i] = length or 1
         for term, tf in counts.items():
-            index.postings[term].append((position, tf))
-    index.avg_length = total / len(index.docs) if index.docs else 1.0
-    live = {doc.id for doc in index.docs}
-    for gone in [key for key in _terms if key not in live]:
-        del _terms[gone]
-    return index
+            term_ids.append(terms.setdefault(term, len(terms)))
+            doc_ids.append(i)
+            tfs.append(tf)
+
+    for key, body in bodies:
+        i = position.get(key)
+        if i is not None:
+            seen.add(i)
+            add(i, body)
+    for i in range(len(docs)):
+        if i not in seen:  # questions: a title and nothing else
+            add(i, {})
+    term_arr = np.frombuffer(term_ids, dtype=np.int32) if term_ids else np.zeros(0, np.int32)
+    doc_arr = np.frombuffer(doc_ids, dtype=np.int32) if doc_ids else np.zeros(0, np.int32)
+    tf_arr = np.frombuffer(tfs, dtype=np.int32) if tfs else np.zeros(0, np.int32)
+    order = np.lexsort((doc_arr, term_arr))
+    starts = np.zeros(len(terms) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(term_arr, minlength=len(terms)), out=starts[1:])
+    ids = sorted(range(len(docs)), key=lambda i: docs[i].id)
+    id_order = np.empty(len(docs), dtype=np.int64)
+    id_order[ids] = np.arange(len(docs))
+    return Index(
+        docs=docs, terms=terms, starts=starts, doc_ids=doc_arr[order], tfs=tf_arr[order], lengths=lengths,
+        boosts=np.array([KIND_BOOST[d.kind] for d in docs]),
+        kinds=np.array([KINDS.index(d.kind) for d in docs], dtype=np.int8), id_order=id_order,
+        named=np.array([bool(d.names) for d in docs], dtype=bool),
+        avg_length=float(lengths.mean()) if len(docs) else 1.0,
+    )
 
 
 SLOW_BUILD_S = 2.0
@@ -116,6 +164,8 @@ def _rebuild(version: int) -> None:
     started = time.perf_counter()
     index = build_index()
     _cache.update(index=index, version=version, seconds=time.perf_counter() - started)
+    del index
+    release()
 
 
 def _rebuild_in_background(version: int) -> None:
@@ -149,7 +199,6 @@ def current_index() -> Index:
 
 def clear_cache() -> None:
     _cache.update(version=None, index=None, seconds=0.0, building=False)
-    _terms.clear()
 
 
 def clean_query(query: str | None) -> str:
@@ -174,45 +223,79 @@ class Hit:
 
 
 def search(query: str, *, kinds: set[str] | None = None, limit: int = 20) -> tuple[list[Hit], list[str]]:
-    """Ranked hits for `query` and the query terms used. Raises QueryError on an empty or long query."""
+    """Ranked hits for `query` and the query terms used. Raises QueryError on an empty or long query.
+
+    Results are kept per index (a study group asks the same questions; the bank links to
+    them) for the most recent few hundred queries."""
     query = clean_query(query)
     index = current_index()
+    key = (query, tuple(sorted(kinds or ())), limit)
+    with _results_lock:
+        found = index.results.get(key)
+        if found is not None:
+            index.results.move_to_end(key)
+            return found
+    found = _search(index, query, kinds=kinds, limit=limit)
+    with _results_lock:
+        index.results[key] = found
+        while len(index.results) > RESULTS_KEPT:
+            index.results.popitem(last=False)
+    return found
+
+
+RESULTS_KEPT = 256
+_results_lock = threading.Lock()
+
+
+def _search(index: Index, query: str, *, kinds: set[str] | None, limit: int) -> tuple[list[Hit], list[str]]:
     terms = list(dict.fromkeys(tokenize(query)))
-    scores: dict[int, float] = defaultdict(float)
-    covered: dict[int, float] = defaultdict(float)
     n_docs = len(index.docs) or 1
+    scores, covered = np.zeros(len(index.docs)), np.zeros(len(index.docs))
     total_idf = 0.0
     for term in terms:
-        postings = index.postings.get(term, [])
-        if not postings:
+        docs, tf = index.postings(term)
+        if not len(docs):
             continue
-        idf = math.log(1 + (n_docs - len(postings) + 0.5) / (len(postings) + 0.5))
+        idf = math.log(1 + (n_docs - len(docs) + 0.5) / (len(docs) + 0.5))
         total_idf += idf
-        for position, tf in postings:
-            doc = index.docs[position]
-            norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * doc.length / index.avg_length))
-            scores[position] += idf * norm
-            covered[position] += idf
+        norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * index.lengths[docs] / index.avg_length))
+        scores[docs] += idf * norm
+        covered[docs] += idf
+    found = np.flatnonzero(covered > 0)
+    if kinds:
+        found = found[np.isin(index.kinds[found], [KINDS.index(k) for k in kinds if k in KINDS])]
+    # A text that has all the query's words beats one that repeats a few of them.
+    coverage = covered[found] / total_idf if total_idf else np.zeros(len(found))
+    score = scores[found] * (0.3 + 0.7 * coverage) ** 2
+    # A concept named (by any alias) in the query is what the user is after.
     folded = normalise(query)
-    for position in list(scores):
-        doc = index.docs[position]
-        # A text that has all the query's words beats one that repeats a few of them.
-        coverage = covered[position] / total_idf if total_idf else 0.0
-        scores[position] *= (0.3 + 0.7 * coverage) ** 2
-        # A concept named (by any alias) in the query is what the user is after.
-        if any(_contains_name(folded, normalise(name)) for name in doc.names):
-            scores[position] += 4.0 * coverage + 2.0
-        scores[position] *= KIND_BOOST[doc.kind]
-    ranked = sorted(scores.items(), key=lambda item: (-round(item[1], 9), index.docs[item[0]].id))
+    for j in np.flatnonzero(index.named[found]):
+        if any(_contains_name(folded, normalise(name)) for name in index.docs[found[j]].names):
+            score[j] += 4.0 * coverage[j] + 2.0
+    score *= index.boosts[found]
+    best = found[np.lexsort((index.id_order[found], -np.round(score, 9)))][:limit]
+    by_doc = dict(zip(found.tolist(), score.tolist(), strict=True))
+    texts = _texts([index.docs[i] for i in best])
     hits = []
-    for position, score in ranked:
-        doc = index.docs[position]
-        if kinds and doc.kind not in kinds:
-            continue
-        hits.append(Hit(doc, score, snippet(doc.text, terms), highlight(doc.title, terms)))
-        if len(hits) >= limit:
-            break
+    for i in best:
+        doc = index.docs[i]
+        text = texts.get((doc.kind, doc.pk), doc.summary)
+        hits.append(Hit(doc, by_doc[i], snippet(text, terms), highlight(doc.title, terms)))
     return hits, terms
+
+
+def _texts(docs: list[Doc]) -> dict[tuple[str, int], str]:
+    """The texts snippets are cut from, for the shown hits only."""
+    out = {}
+    sections = [d.pk for d in docs if d.kind == "section"]
+    notes = [d.pk for d in docs if d.kind == "note"]
+    if sections:
+        out.update((("section", pk), text) for pk, text in Section.objects.filter(pk__in=sections)
+                   .values_list("pk", "text"))
+    if notes:
+        out.update((("note", pk), corpus.note_text(body)) for pk, body in Note.objects.filter(pk__in=notes)
+                   .values_list("pk", "body"))
+    return out
 
 
 def _contains_name(text: str, name: str) -> bool:
@@ -231,17 +314,23 @@ def _pattern(terms: list[str]) -> re.Pattern | None:
     return re.compile("|".join(parts)) if terms else None
 
 
-def _marks(text: str, terms: list[str]) -> list[tuple[int, int]]:
+def _iter_marks(text: str, terms: list[str]):
     pattern = _pattern(terms)
     if pattern is None:
-        return []
+        return
     wanted = set(terms)
-    spans = []
     for match in pattern.finditer(text):
         word = match.group()
-        if has_han(word) or normalise(word) in wanted or stem(normalise(word)) in wanted:
-            spans.append(match.span())
-    return spans
+        if has_han(word):
+            yield match.span()
+            continue
+        folded = normalise(word)
+        if folded in wanted or stem(folded) in wanted:
+            yield match.span()
+
+
+def _marks(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    return list(_iter_marks(text, terms))
 
 
 def highlight(text: str, terms: list[str]) -> SafeString:
@@ -257,8 +346,8 @@ def highlight(text: str, terms: list[str]) -> SafeString:
 def snippet(text: str, terms: list[str], *, width: int = 220) -> SafeString:
     """About `width` characters around the first matching word, highlighted."""
     text = " ".join(text.split())
-    marks = _marks(text, terms)
-    start = max(0, marks[0][0] - width // 3) if marks else 0
+    first = next(_iter_marks(text, terms), None)  # a long section needs only its first match found
+    start = max(0, first[0] - width // 3) if first else 0
     piece = text[start:start + width]
     prefix = "…" if start else ""
     suffix = "…" if start + width < len(text) else ""

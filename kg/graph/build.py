@@ -9,6 +9,7 @@ from urllib.parse import quote, unquote
 import networkx as nx
 from django.urls import NoReverseMatch, reverse
 
+from kg.memory import release
 from kg.models import Concept, ConceptRelation, Mention, Note, NoteLink, Question
 from kg.versioning import content_version
 from papers.models import Paper, Section
@@ -153,9 +154,11 @@ def current_graph() -> nx.MultiDiGraph:
         return _cache["graph"]  # type: ignore[return-value]
     with _lock:
         if _cache["version"] != version or _cache["graph"] is None:
+            _cache.update(version=None, graph=None, derived={})  # one graph in memory at a time
             graph = build_graph()
             graph.graph["version"] = version
             _cache.update(version=version, graph=graph, derived={})
+            release()
     return _cache["graph"]  # type: ignore[return-value]
 
 

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from kg import search
+from kg import corpus, search
 from kg.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -94,14 +94,14 @@ def test_exact_ranking_of_the_small_library(library):
     assert ids("critic") == ["note:grpo-note", f"question:{q2}", "concept:grpo", "section:deepseek-v3:5.2.2"]
 
 
-def test_rebuild_reuses_the_terms_of_unchanged_documents(library, monkeypatch):
+def test_rebuild_reuses_the_stored_terms_of_unchanged_texts(library, monkeypatch):
     ids("MLA")
     calls = []
-    real = search.tokenize
-    monkeypatch.setattr(search, "tokenize", lambda text: calls.append(text) or real(text))
-    factories.concept("rope", name="Rotary Position Embedding", acronym="RoPE")
+    real = corpus.text_counts
+    monkeypatch.setattr(corpus, "text_counts", lambda text: calls.append(text) or real(text))
+    factories.concept("rope", name="Rotary Position Embedding", acronym="RoPE", summary="Rotates query and key.")
     assert ids("RoPE") == ["concept:rope"]
-    assert len(calls) == 2 + 1  # the new concept's names and text, then the query
+    assert calls == ["Rotates query and key."]  # only the new text is tokenized
 
 
 @pytest.mark.django_db(transaction=True)  # the builder thread has its own connection: rows must be committed

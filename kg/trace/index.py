@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from kg.memory import release
 from kg.text import tokenize
 from kg.trace.concepts import build_matcher
 from kg.trace.sentences import Sentence, split_sentences
@@ -112,6 +113,7 @@ class Index:
     page_texts: dict[int, list[str]] = field(default_factory=dict)  # paper pk -> folded page texts
     # Filled as questions are traced: what depends on the text alone is computed once.
     sentence_pages: dict[tuple[int, int], int | None] = field(default_factory=dict)
+    results: OrderedDict = field(default_factory=OrderedDict)  # recent free questions' traces (tracing.py)
     _details: OrderedDict = field(default_factory=OrderedDict)
     _details_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -178,7 +180,9 @@ def get_index() -> Index:
         return index
     with _lock:
         if _cached is None or _cached.version != version:
+            _cached = None  # the old index goes before the new one is built: one in memory at a time
             _cached = build_index(version)
+            release()
         return _cached
 
 

@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from kg.models import Concept, Mention
+from kg.models import Concept, Mention, TextTerms
 from kg.services.linking import mentions_refresh_for_paper
 from kg.tests.notes_factories import ingest_vault, make_paper, note_text, standard_concepts, write_files
 
@@ -22,8 +22,10 @@ def test_relink_rebuilds_mentions_after_a_vocabulary_edit(tmp_path):
     Concept.objects.create(slug="rope", name="Rotary Position Embedding", acronym="RoPE")  # an admin edit
     out = StringIO()
     call_command("relink", stdout=out)
-    line = out.getvalue().strip()
+    line, counted = out.getvalue().strip().splitlines()
     assert re.fullmatch(r"relink: \d+ mentions in 1 sections and 1 notes, [\d.]+ s \([\d.]+ s CPU\)", line), line
+    assert re.fullmatch(r"term counts: 2 texts, 0 stale dropped, [\d.]+ s", counted), counted
+    assert TextTerms.objects.count() == 2  # the next index build tokenizes nothing
     assert int(line.split()[1]) == Mention.objects.count()
     assert set(Mention.objects.filter(concept__slug="rope").values_list("section__number", "note__slug")) == {
         ("1", None), (None, "a")}

@@ -1,7 +1,8 @@
 """Ingest PDFs, Markdown notes and content folders: `manage.py ingest PATH [PATH ...]`.
 
 Prints one line per file (new, unchanged, updated, removed, failed: why) and exits
-non-zero when any file failed. Running it again on the same files adds nothing.
+non-zero when any file failed. Running it again on the same files adds nothing. New
+texts' terms are counted for the search and trace indexes (`kg.corpus`) before it ends.
 """
 
 import sys
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from kg.corpus import corpus_refresh
 from kg.ingest import collect, ingest_paths
 
 
@@ -53,6 +55,9 @@ class Command(BaseCommand):
         if verbosity >= 1:
             summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing to ingest"
             self.stdout.write(self.style.SUCCESS(f"ingest: {summary}") if not counts.get("failed") else summary)
+        if counts.keys() - {"unchanged", "failed"}:
+            # Count the new texts' terms now rather than in the first request after a server starts.
+            corpus_refresh()
         if counts.get("failed"):
             raise CommandError(f"{counts['failed']} file(s) failed")
 

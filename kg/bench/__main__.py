@@ -130,11 +130,15 @@ def main(argv: list[str] | None = None) -> int:
     reingest_pdf = smallest_pdf(args.papers_dir)
 
     def stage(label: str, *, repeat: int, load: bool) -> None:
+        counted = library.count_terms()
+        phases.done(f"{label}: count terms")
         row: dict = {"label": label, "size": library.library_size(),
-                     "timings": library.timings(repeat=repeat, reingest_pdf=reingest_pdf)}
+                     "timings": {"term_counts_s": counted,
+                                 **library.timings(repeat=repeat, reingest_pdf=reingest_pdf)}}
         phases.done(f"{label}: timings")
         if load:
             row["queries"] = library.query_counts(library.endpoints())
+            row["uncached"] = library.uncached_latency()
             row.update(load_figures(env=env, port=args.port or free_port(), seconds=args.seconds))
             report["server"] = row.pop("server")
             phases.done(f"{label}: HTTP")

@@ -73,6 +73,42 @@ def reingest(pdf: Path) -> None:
         raise RuntimeError(f"re-ingest failed: {result.line()}")
 
 
+def count_terms() -> float:
+    """Seconds to count the terms of every text not counted yet (`kg.corpus`), as `relink`
+    and `ingest` do once after new texts arrive: the tokenizing cost of a library."""
+    from kg.corpus import corpus_refresh
+
+    started = time.perf_counter()
+    corpus_refresh()
+    return round(time.perf_counter() - started, 3)
+
+
+def uncached_latency(*, questions: int = 20) -> dict[str, dict]:
+    """Search and trace of distinct questions one at a time in this process, past the
+    result caches (warm indexes): what a question nobody asked before costs."""
+    from kg import search
+    from kg.models import Question
+    from kg.trace.index import get_index
+    from kg.trace.tracing import _trace
+
+    texts = list(Question.objects.order_by("pk").values_list("text", flat=True)[:questions])
+    search_index, trace_index = search.current_index(), get_index()
+    out = {}
+    for name, run in (("search", lambda q: search._search(search_index, q, kinds=None, limit=20)),
+                      ("trace", lambda q: _trace(q, 10, trace_index, None, True))):
+        if texts:
+            run(texts[0])  # the first call loads dictionaries
+        times = []
+        for text in texts:
+            started = time.perf_counter()
+            run(text)
+            times.append((time.perf_counter() - started) * 1000)
+        times.sort()
+        out[name] = {"n": len(times), "p50_ms": round(statistics.median(times), 1) if times else None,
+                     "p95_ms": round(times[min(len(times) - 1, int(0.95 * len(times)))], 1) if times else None}
+    return out
+
+
 def timings(*, repeat: int, reingest_pdf: Path | None) -> dict:
     figures = {"relink_s": round(median_time(relink, repeat), 3),
                "graph_build_s": round(median_time(graph_build, repeat), 3)}

@@ -187,3 +187,13 @@ def test_importance_rank_is_the_place_in_the_importance_order(library):
     ordered = sorted(rank, key=lambda n: (-rank[n], n))
     assert [analysis.importance_rank(n) for n in ordered] == list(range(1, len(ordered) + 1))
     assert analysis.importance_rank("note:mla-note") is None
+
+
+def test_compiled_version_read_is_content_version(db):
+    from kg import selectors
+    from kg.versioning import content_version
+
+    assert selectors.content_version_compiled() == content_version() == 0  # no row yet
+    content_changed()
+    content_changed()
+    assert selectors.content_version_compiled() == content_version() == 2

@@ -33,7 +33,6 @@ from kg import backlinks as backlinks_lists
 from kg import selectors
 from kg.graph import analysis, current_graph
 from kg.models import Concept
-from kg.versioning import content_version
 
 OTHER_SECTIONS_SHOWN = 25
 NOTES_SHOWN = 15
@@ -235,7 +234,7 @@ def _with_own_token(request: HttpRequest, content: bytes) -> bytes:
 def concept_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     # The version first: whatever is read after it is at least as new, so nothing is ever
     # stored under a version newer than its data, and an edit shows on the next request.
-    version = content_version()
+    version = selectors.content_version_compiled()
     page_key = _page_cache_key(request, version)
     if page_key:
         cached = cache.get(page_key)

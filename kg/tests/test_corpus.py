@@ -78,3 +78,13 @@ def test_ingest_counts_the_new_texts_before_it_ends(tmp_path):
     assert TextTerms.objects.count() == 1  # the note's prose, counted by ingest, not by the first search
     call_command("ingest", str(tmp_path), verbosity=0)  # nothing new: nothing to count
     assert TextTerms.objects.count() == 1
+
+
+def test_texts_stream_in_chunks_while_counts_are_stored(monkeypatch):
+    monkeypatch.setattr(corpus, "CHUNK", 2)  # several chunks: counts are written while the rows are still read
+    paper = factories.paper("qwen3")
+    sections = [factories.section(paper, str(i), f"Part {i}", text=f"Thinking mode budget {i}.") for i in range(5)]
+    counted = dict(corpus.section_counts())
+    assert list(counted) == [s.pk for s in sections]
+    assert counted[sections[3].pk] == {"think": 1, "mode": 1, "budget": 1, "3": 1}
+    assert TextTerms.objects.count() == 5

@@ -168,8 +168,8 @@ def backlinks_for_concept(*, concept: Concept, sections_shown: int = SECTIONS_SH
                 BacklinkItem(_section_title(m.section), m.section.get_absolute_url(), m.context,
                              _("defines") if m.defines else "")
                 for m in section_rows], totals["sections"], page=sections_page),
-            BacklinkGroup("questions", _("Questions"), _question_items(question_rows), questions.count(),
-                          page=questions_page),
+            BacklinkGroup("questions", _("Questions"), _question_items(question_rows),
+                          Question.concepts.through.objects.filter(concept=concept).count(), page=questions_page),
             BacklinkGroup("concepts", _("Concepts"), [
                 BacklinkItem(r.source.name, r.source.get_absolute_url(),
                              f"{r.source.name} {r.get_type_display()} {concept.name}", r.type)
@@ -213,7 +213,7 @@ def backlinks_for_note(*, note: Note, links_shown: int = NOTES_SHOWN, questions_
                 .order_by("-best", "title", "note_id"))
     offset, limit, unlinked_page = _window("unlinked", unlinked_shown, expand, page)
     chosen = list(per_note[offset:offset + limit]) if subjects else []
-    unlinked_total = per_note.count() if subjects else 0
+    unlinked_total = others.aggregate(n=Count("note_id", distinct=True))["n"] if subjects else 0
     # The sentence of each chosen note's strongest mention of those concepts.
     best: dict[int, Mention] = {}
     rows = (others.filter(note_id__in=[row["note_id"] for row in chosen]).select_related("note")

@@ -112,7 +112,8 @@ def concept_relations(concept: Concept) -> tuple[list[ConceptRelation], list[Con
 def concept_questions_page(concept: Concept, *, limit: int, offset: int = 0) -> tuple[list[Question], int]:
     """Bank questions about the concept, oldest first: one page (LIMIT/OFFSET) and the total (COUNT)."""
     rows = Question.objects.filter(concepts=concept).order_by("id")
-    return list(rows[offset:offset + limit]), rows.count()
+    # Counted on the link table's concept index alone (a join made PostgreSQL read every question).
+    return list(rows[offset:offset + limit]), Question.concepts.through.objects.filter(concept=concept).count()
 
 
 def concept_backlinks(concept: Concept):

@@ -13,7 +13,10 @@ The page is the hottest one of the site and its parts grow with the library (MLA
   first, so an edit anywhere shows on the next request), the language, the path and the query
   parameters the part depends on. A part that carries anything of the user's (the "Link it"
   forms with their CSRF token, for signed-in users) or free user input (an unknown `to`) is
-  never cached; its key is "" and the template renders it directly.
+  never cached; its key is "" and the template renders it directly;
+- for signed-out readers the whole page is kept too (same key parts, plus htmx or not and the
+  full path), with a stand-in where the CSRF token goes that each response replaces with the
+  reader's own token: a hit is one query, the version (`make bench` compares it with `/livez`).
 """
 
 import hashlib

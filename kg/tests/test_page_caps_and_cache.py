@@ -197,3 +197,12 @@ def test_compiled_version_read_is_content_version(db):
     content_changed()
     content_changed()
     assert selectors.content_version_compiled() == content_version() == 2
+
+
+def test_whole_lists_are_rendered_each_time_not_kept(client, library):
+    client.get("/concepts/mla/")
+    kept = len(cache._cache)  # LocMemCache: the page and its fragments
+    for url in ["/concepts/mla/?all=sections", "/concepts/mla/?all=sections&page=2", "/concepts/mla/?all=side-notes",
+                "/concepts/mla/?all=unlinked&page=3"]:
+        assert client.get(url).status_code == 200
+    assert len(cache._cache) == kept

@@ -40,7 +40,7 @@ from kg.models import Concept
 OTHER_SECTIONS_SHOWN = 25
 NOTES_SHOWN = 15
 QUESTIONS_SHOWN = 15
-MAX_PAGE = 10_000  # beyond any list; keeps `page` from making unbounded cache keys
+MAX_PAGE = 10_000  # beyond any list
 BACKLINK_LISTS = {"notes", "sections", "questions", "unlinked"}
 SIDE_LISTS = {"side-notes", "side-questions"}
 FRAGMENT_SECONDS = 3600  # the version in the key retires a fragment; this only frees memory
@@ -204,7 +204,8 @@ class ConceptPage:
 # response gets the reader's own token in its place. Derived from SECRET_KEY so no note can
 # contain it by chance and every process sharing a cache agrees on it.
 CSRF_STAND_IN = "csrf-" + salted_hmac("kg.views.concepts", "csrf stand-in").hexdigest()
-PAGE_PARAMS = {"backlinks", "all", "page", "to", "part"}
+# Whole lists (`all`, `page`) are rare and can be large: those pages are rendered each time.
+PAGE_PARAMS = {"backlinks", "to", "part"}
 
 
 def _page_cache_key(request: HtmxHttpRequest, version: int) -> str:
@@ -217,10 +218,6 @@ def _page_cache_key(request: HtmxHttpRequest, version: int) -> str:
     if request.user.is_authenticated or not set(params) <= PAGE_PARAMS:
         return ""
     if any(len(params.getlist(name)) > 1 for name in params):
-        return ""
-    if params.get("all", "") not in BACKLINK_LISTS | SIDE_LISTS | {""}:
-        return ""
-    if "page" in params and str(_page_number(params["page"])) != params["page"]:
         return ""
     to = params.get("to", "").strip()
     if to and not any(s == to for s, _ in concept_choices(version)):
@@ -258,7 +255,6 @@ def concept_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     signed_in = request.user.is_authenticated
     # Every fragment varies on these; the path covers the slug (and any script prefix).
     base = f"{version}|{get_language()}|{request.path}"
-    listing = f"{expand}|{page_number}"
     context = {
         "concept": concept,
         "page": page,
@@ -267,13 +263,14 @@ def concept_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "to": to,
         "all_concepts": lambda: concept_choices(version),  # called only when the path card is rendered
         "fragment_seconds": FRAGMENT_SECONDS,
+        # A whole list (`all`) is rare and can be large: rendered each time, never kept per process.
         "fragment_keys": {
             "head": base,
             "side": base,
-            "lists": f"{base}|{listing if expand in SIDE_LISTS else ''}",
+            "lists": "" if expand in SIDE_LISTS else base,
             # Signed in, the open panel has "Link it" forms with the user's CSRF token: never shared.
-            "backlinks": "" if show_backlinks and signed_in else
-                         f"{base}|{show_backlinks}|{signed_in}|{listing if expand in BACKLINK_LISTS else ''}",
+            "backlinks": "" if show_backlinks and signed_in or expand in BACKLINK_LISTS else
+                         f"{base}|{show_backlinks}|{signed_in}",
             # An unknown `to` is free text echoed in an error: not a key anyone may fill the cache with.
             "path": f"{base}|{to}" if known_to else "",
         },

@@ -58,6 +58,7 @@ class Index:
     two arrays) with per-doc lengths and ranking constants, all as numpy arrays."""
 
     docs: list[Doc] = field(default_factory=list)
+    version: int | None = None  # the content version it was built from
     terms: dict[str, int] = field(default_factory=dict)
     starts: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
     doc_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
@@ -163,6 +164,7 @@ _cache: dict[str, object] = {"version": None, "index": None, "seconds": 0.0, "bu
 def _rebuild(version: int) -> None:
     started = time.perf_counter()
     index = build_index()
+    index.version = version
     _cache.update(index=index, version=version, seconds=time.perf_counter() - started)
     del index
     release()
@@ -222,13 +224,14 @@ class Hit:
                 "url": self.doc.url, "score": round(self.score, 4), "snippet": str(self.snippet)}
 
 
-def search(query: str, *, kinds: set[str] | None = None, limit: int = 20) -> tuple[list[Hit], list[str]]:
+def search(query: str, *, kinds: set[str] | None = None, limit: int = 20,
+           index: Index | None = None) -> tuple[list[Hit], list[str]]:
     """Ranked hits for `query` and the query terms used. Raises QueryError on an empty or long query.
 
     Results are kept per index (a study group asks the same questions; the bank links to
     them) for the most recent few hundred queries."""
     query = clean_query(query)
-    index = current_index()
+    index = index or current_index()
     key = (query, tuple(sorted(kinds or ())), limit)
     with _results_lock:
         found = index.results.get(key)

@@ -124,6 +124,18 @@ def test_search_page_full_and_partial(client, library):
     assert client.get("/search/?q=" + "x" * 300).status_code == 400
 
 
+def test_search_results_html_is_kept_only_for_one_content_version_kind_and_language(client, library):
+    from kg.tests import factories
+
+    assert "/concepts/rope/" not in client.get("/search/?q=RoPE").content.decode()
+    factories.concept("rope", name="Rotary Position Embedding", acronym="RoPE")  # moves the content version
+    assert 'href="/concepts/rope/"' in client.get("/search/?q=RoPE").content.decode()
+    assert 'href="/concepts/rope/"' not in client.get("/search/?q=RoPE&kind=note").content.decode()
+    chinese = client.get("/search/?q=RoPE", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    english = client.get("/search/?q=RoPE", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "1 result" in english and "1 result" not in chinese  # each language its own fragment
+
+
 def test_preview_full_and_partial(client, library):
     part = client.get("/preview/concept:mla/", **HTMX).content.decode()
     assert "<html" not in part and "preview-card" in part and "low-rank" in part

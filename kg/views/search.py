@@ -2,11 +2,13 @@
 
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from kg import search as search_index
 
 KIND_CHOICES = ("concept", "note", "section", "question")
+FRAGMENT_SECONDS = 600  # the index version in the key retires a fragment; this only frees memory
 
 
 @require_GET
@@ -14,13 +16,18 @@ def search_page(request: HttpRequest) -> TemplateResponse:
     query = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
     kinds = {kind} if kind in KIND_CHOICES else None
-    hits, terms, error = [], [], ""
+    hits, terms, error, version = [], [], "", None
     if query:
         try:
-            hits, terms = search_index.search(query, kinds=kinds, limit=40)
+            index = search_index.current_index()
+            hits, terms = search_index.search(query, kinds=kinds, limit=40, index=index)
+            version = index.version
         except search_index.QueryError as exc:
             error = str(exc)
     context = {"query": query, "kind": kind if kinds else "", "hits": hits, "terms": terms, "error": error,
-               "kinds": KIND_CHOICES}
+               "kinds": KIND_CHOICES, "fragment_seconds": FRAGMENT_SECONDS,
+               # The hits' HTML is the same for every reader of one index: rendering 40 of them
+               # costs more than the search, so it is kept per index version, query and language.
+               "hits_key": [version, query, kind, get_language()] if version is not None else None}
     template = "kg/search.html#results" if getattr(request, "htmx", False) else "kg/search.html"
     return TemplateResponse(request, template, context, status=400 if error else 200)

@@ -83,6 +83,15 @@ def compact(text: str) -> str:
     return _NOT_ALNUM.sub("", text.lower())
 
 
+def may_name_paper(target: str, *, title: str, filename: str) -> bool:
+    """Whether the § reference `target` ("DeepSeek-V2 §2.1") could resolve into this paper:
+    its short name matches the title or file name as `Resolver.paper_for` matches them."""
+    if SECTION_SIGN not in target:
+        return False
+    key = compact(target.partition(SECTION_SIGN)[0])
+    return bool(key) and (key in compact(title) or key in compact(filename.rsplit(".", 1)[0]))
+
+
 @dataclass(frozen=True)
 class NoteRef:
     id: int

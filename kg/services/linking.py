@@ -76,8 +76,8 @@ def _note_mentions(vocab: _Vocabulary, note: Note, links: list[tuple[int, str]] 
 def mentions_refresh_for_paper(*, paper: Paper) -> int:
     """Recompute the mentions of every section of `paper`; returns how many were stored.
 
-    Also re-resolves what points into papers (note links with §, curated question sections),
-    since sections may have appeared or been renumbered.
+    Also re-resolves what may point into the paper (note links with §, curated question
+    sections), since sections may have appeared or been renumbered.
     """
     from kg.notes.store import resolver_from_db
     from kg.services.notes import notelinks_resolve_all
@@ -88,8 +88,8 @@ def mentions_refresh_for_paper(*, paper: Paper) -> int:
     rows = _section_mentions(vocab, Section.objects.filter(paper=paper).values_list("id", "title", "text"))
     Mention.objects.bulk_create(rows, batch_size=1000)
     resolver = resolver_from_db()
-    notelinks_resolve_all(resolver=resolver)
-    questions_resolve_sections(resolver=resolver)
+    notelinks_resolve_all(resolver=resolver, paper=paper)
+    questions_resolve_sections(resolver=resolver, paper=paper)
     return len(rows)
 
 

@@ -160,15 +160,31 @@ def _sync_attachments(note: Note, files: list[AttachmentFile]) -> None:
         row.save()
 
 
-def notelinks_resolve_all(*, resolver=None) -> int:
-    """Resolve every note link against the notes, concepts and sections there are now; returns how many changed."""
+def notelinks_resolve_all(*, resolver=None, paper=None) -> int:
+    """Resolve every note link against the notes, concepts and sections there are now; returns how many changed.
+
+    With `paper` (just ingested), only the § links that could point into it: those naming it
+    and those that pointed into it. Nothing else can have changed, and in a large library the
+    other links are most of the work.
+    """
     from kg.notes.store import note_ref, resolver_from_db
-    from kg.notes.wikilinks import WikiLink
+    from kg.notes.wikilinks import SECTION_SIGN, WikiLink, may_name_paper
 
     resolver = resolver or resolver_from_db()
-    refs = {n.pk: note_ref(n) for n in Note.objects.only("id", "slug", "source_path", "title", "aliases")}
+    links = NoteLink.objects.only("id", "source_id", "target_text", "anchor", "display", "position",
+                                  "target_note_id", "target_concept_id", "target_section_id")
+    if paper is not None:
+        inside = set(paper.sections.values_list("pk", flat=True))
+        links = [link for link in links.filter(target_text__contains=SECTION_SIGN)
+                 if link.target_section_id in inside
+                 or may_name_paper(link.target_text, title=paper.title, filename=paper.filename)]
+        sources = {link.source_id for link in links}
+        notes = Note.objects.filter(pk__in=sources)
+    else:
+        notes = Note.objects.all()
+    refs = {n.pk: note_ref(n) for n in notes.only("id", "slug", "source_path", "title", "aliases")}
     changed = []
-    for link in NoteLink.objects.all():
+    for link in links:
         wiki = WikiLink("", link.target_text, link.anchor, link.display, link.position, link.position)
         res = resolver.resolve(wiki, source=refs.get(link.source_id))
         target = (res.id if res.kind == "note" else None, res.id if res.kind == "concept" else None,

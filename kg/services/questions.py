@@ -63,13 +63,24 @@ def load_questions(run: _Run, files: list[Path]) -> None:
         gone.delete()
 
 
-def questions_resolve_sections(*, resolver=None) -> int:
-    """Resolve every question's curated citations against the papers there are now; returns how many changed."""
+def questions_resolve_sections(*, resolver=None, paper=None) -> int:
+    """Resolve every question's curated citations against the papers there are now; returns how many changed.
+
+    With `paper` (just ingested), only the questions whose citations could point into it.
+    """
     from kg.notes.store import resolver_from_db
+    from kg.notes.wikilinks import may_name_paper
 
     resolver = resolver or resolver_from_db()
     changed = 0
-    for question in Question.objects.exclude(section_refs=[]).prefetch_related("sections"):
+    questions = Question.objects.exclude(section_refs=[]).prefetch_related("sections")
+    if paper is not None:
+        cites = Question.sections.through.objects.filter(section__paper=paper)
+        citing = set(cites.values_list("question_id", flat=True))
+        naming = {pk for pk, refs in questions.values_list("pk", "section_refs")
+                  if any(may_name_paper(ref, title=paper.title, filename=paper.filename) for ref in refs)}
+        questions = questions.filter(pk__in=citing | naming)
+    for question in questions:
         wanted = set()
         for ref in question.section_refs:
             res = resolver.resolve_section(ref)
@@ -78,6 +89,8 @@ def questions_resolve_sections(*, resolver=None) -> int:
         if {s.pk for s in question.sections.all()} != wanted:
             question.sections.set(wanted)
             changed += 1
+    if paper is not None:
+        return changed
     cleared = [q for q in Question.objects.filter(section_refs=[]).prefetch_related("sections") if q.sections.all()]
     for question in cleared:
         question.sections.clear()

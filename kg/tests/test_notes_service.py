@@ -138,3 +138,35 @@ def test_web_create_update_and_link_it(db, django_user_model):
     with pytest.raises(ValidationError):
         note_update(note=note, title="x", body="---\ntitle: [\n---\n", user=user)
     assert not note_link_mention(note=note, concept_slug="grpo", user=user)
+
+
+def test_ingesting_one_paper_re_resolves_only_the_section_links_that_may_point_into_it():
+    from kg.services.notes import notelinks_resolve_all
+    from kg.services.questions import questions_resolve_sections
+    from kg.tests import factories
+
+    v2 = factories.paper("deepseek-v2", title="DeepSeek-V2 Technical Report", filename="DeepSeek_V2.pdf")
+    v3 = factories.paper("deepseek-v3", title="DeepSeek-V3 Technical Report", filename="DeepSeek_V3.pdf")
+    v2_mla = factories.section(v2, "2.1", "Multi-Head Latent Attention")
+    v3_mtp = factories.section(v3, "2.2", "Multi-Token Prediction")
+    moved = factories.section(v2, "3", "Renamed later")
+    note = factories.note("links")
+    naming_v2 = factories.notelink(note, position=0, target_text="DeepSeek-V2 §2.1")
+    naming_v3 = factories.notelink(note, position=1, target_text="DeepSeek-V3 §2.2")  # left as it is: stale on purpose
+    pointing_in = factories.notelink(note, position=2, target_text="Some old name §3", target_section=moved)
+    plain = factories.notelink(note, position=3, target_text="links")
+    asks_v2 = factories.question("Why MLA?", section_refs=["DeepSeek-V2 §2.1"])
+    asks_v3 = factories.question("Why MTP?", section_refs=["DeepSeek-V3 §2.2"])
+
+    assert notelinks_resolve_all(paper=v2) == 2
+    questions_resolve_sections(paper=v2)
+    for link in (naming_v2, naming_v3, pointing_in, plain):
+        link.refresh_from_db()
+    assert naming_v2.target_section == v2_mla
+    assert pointing_in.target_section is None  # it pointed into the paper and no longer resolves
+    assert naming_v3.target_section is None and plain.target_note is None  # not the paper's: not touched
+    assert list(asks_v2.sections.all()) == [v2_mla] and not asks_v3.sections.exists()
+
+    notelinks_resolve_all()  # everything, as `relink` does
+    naming_v3.refresh_from_db()
+    assert naming_v3.target_section == v3_mtp

@@ -1,23 +1,34 @@
-"""Give freed memory back to the operating system after building a large cache.
+"""Keep a long-running process's memory close to what it holds (glibc; elsewhere no-ops).
 
-An index build allocates and frees millions of small objects (term counters, rows); glibc
-keeps the freed heap pages, so a worker's resident memory would stay at its build-time
-peak. `malloc_trim` returns them; elsewhere (no glibc) this does nothing.
+An index build allocates and frees millions of small objects (term counters, rows), and
+glibc keeps freed heap pages, so a worker would stay at its build-time peak: `release`
+hands them back. Each thread also gets its own malloc arena by default (up to eight per
+core), each growing its own heap: `limit_arenas` caps them.
 """
 
 import ctypes
 import ctypes.util
 import gc
+from functools import cache
 
-_libc = None
+M_ARENA_MAX = -8  # glibc's mallopt parameter
+
+
+@cache
+def _libc():
+    name = ctypes.util.find_library("c")
+    return ctypes.CDLL(name) if name else None
 
 
 def release() -> None:
-    global _libc
     gc.collect()
-    if _libc is None:
-        name = ctypes.util.find_library("c")
-        _libc = ctypes.CDLL(name) if name else False
-    trim = getattr(_libc, "malloc_trim", None)
+    trim = getattr(_libc(), "malloc_trim", None)
     if trim is not None:
         trim(0)
+
+
+def limit_arenas(count: int = 2) -> None:
+    """Call before threads start; forked processes inherit it."""
+    mallopt = getattr(_libc(), "mallopt", None)
+    if mallopt is not None:
+        mallopt(M_ARENA_MAX, count)

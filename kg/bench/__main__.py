@@ -45,7 +45,9 @@ def load_figures(*, env: dict[str, str], port: int, seconds: int) -> dict:
     from kg.bench.http import Server, wrk
 
     paths = library.endpoints()
+    started = time.perf_counter()
     with Server(port=port, env=env) as server:
+        start_s = round(time.perf_counter() - started, 1)  # the master builds the caches before forking
         started = time.perf_counter()
         warmed = server.warm(list(paths.values()))
         warm_s = round(time.perf_counter() - started, 1)
@@ -56,7 +58,8 @@ def load_figures(*, env: dict[str, str], port: int, seconds: int) -> dict:
                 print(f"bench: {name} answered {status or 'nothing'} while warming; not loaded", file=sys.stderr)
                 continue
             load[name] = wrk(port=port, path=path, seconds=seconds).as_dict()
-        return {"load": load, "worker_rss_mb": round(server.worker_rss_mb(), 1), "warm_s": warm_s,
+        return {"load": load, "worker_rss_mb": round(server.worker_rss_mb(), 1),
+                "worker_pss_mb": round(server.worker_pss_mb(), 1), "start_s": start_s, "warm_s": warm_s,
                 "warm_status": {name: warmed[path][0] for name, path in paths.items()},
                 "server": {"workers": server.workers, "threads": server.threads}}
 

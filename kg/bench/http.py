@@ -110,7 +110,8 @@ class Server:
                 raise RuntimeError(f"port {self.port} is taken by another server")
         self.process = subprocess.Popen(self.cmd, cwd=Path(__file__).resolve().parents[2], env=self.env,
                                         start_new_session=True)
-        deadline = time.monotonic() + 60
+        # The master builds the caches before forking the workers (gunicorn.conf.py).
+        deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with {self.process.returncode} before answering")
@@ -120,7 +121,7 @@ class Server:
             except OSError:
                 time.sleep(0.3)
         self.__exit__()
-        raise RuntimeError("gunicorn did not start within 60 s")
+        raise RuntimeError("gunicorn did not start within 300 s")
 
     def __exit__(self, *exc) -> None:
         if self.process and self.process.poll() is None:
@@ -156,19 +157,33 @@ class Server:
                         seen[path] = (status, len(body))
         return seen
 
-    def worker_rss_mb(self) -> float:
-        """Largest resident memory among the gunicorn workers."""
+    def workers_pids(self) -> list[int]:
         if not self.process:
-            return 0.0
+            return []
         children = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout
-        rss = [rss_kb(int(pid)) for pid in children.split()]
-        return max(rss, default=0) / 1024
+        return [int(pid) for pid in children.split()]
+
+    def worker_rss_mb(self) -> float:
+        """Largest resident memory among the gunicorn workers (pages shared with the master count in full)."""
+        return max((rss_kb(pid) for pid in self.workers_pids()), default=0) / 1024
+
+    def worker_pss_mb(self) -> float:
+        """Largest proportional memory among the workers: each shared page divided among its sharers."""
+        return max((pss_kb(pid) for pid in self.workers_pids()), default=0) / 1024
 
 
 def rss_kb(pid: int) -> int:
+    return _kb(f"/proc/{pid}/status", "VmRSS")
+
+
+def pss_kb(pid: int) -> int:
+    return _kb(f"/proc/{pid}/smaps_rollup", "Pss")
+
+
+def _kb(path: str, field: str) -> int:
     try:
-        status = Path(f"/proc/{pid}/status").read_text()
+        text = Path(path).read_text()
     except OSError:
         return 0
-    match = re.search(r"VmRSS:\s+(\d+)", status)
+    match = re.search(rf"^{field}:\s+(\d+)", text, re.MULTILINE)
     return int(match.group(1)) if match else 0

@@ -73,6 +73,9 @@ def targets(report: dict) -> list[Target]:
                                   f"{row['p95_ms']:.0f} ms", f"< {SCALE_P95_MS:g} ms", row["p95_ms"] < SCALE_P95_MS))
         out.append(Target(f"[{last['label']}] largest gunicorn worker RSS", f"{last['worker_rss_mb']:.0f} MB",
                           f"< {WORKER_RSS_MB:g} MB", last["worker_rss_mb"] < WORKER_RSS_MB))
+        if last.get("worker_pss_mb"):
+            out.append(Target(f"[{last['label']}] largest gunicorn worker PSS", f"{last['worker_pss_mb']:.0f} MB",
+                              f"< {WORKER_RSS_MB:g} MB", last["worker_pss_mb"] < WORKER_RSS_MB))
         small, big = loaded[0].get("queries") or {}, last.get("queries") or {}
         changed = [name for name in small if name in big and small[name]["queries"] != big[name]["queries"]]
         out.append(Target(f"queries per page, {loaded[0]['label']} -> {last['label']}",
@@ -155,8 +158,11 @@ def lines(report: dict) -> list[str]:
             out.append(f"  {name:20} {row['rps']:8.1f} {row['rps'] / base_rps if base_rps else 0:8.2f} "
                        f"{row['p50_ms']:8.1f} {row['p95_ms']:8.1f} {row['p99_ms']:8.1f} {row['errors']:6d} "
                        f"{q.get('queries', '-'):>7} {q.get('kb', '-'):>7}")
-        out.append(f"  largest worker RSS after the run: {stage['worker_rss_mb']:.0f} MB; warm-up (cold caches in "
-                   f"every worker) took {stage.get('warm_s', 0):.0f} s")
+        out.append(f"  largest worker after the run: RSS {stage['worker_rss_mb']:.0f} MB, PSS "
+                   f"{stage.get('worker_pss_mb', 0):.0f} MB (pages shared with the master and the other workers "
+                   f"divided among them)")
+        out.append(f"  start (the master builds the caches, then forks): {stage.get('start_s', 0):.0f} s; first "
+                   f"requests to every worker: {stage.get('warm_s', 0):.0f} s")
         for name, row in (stage.get("uncached") or {}).items():
             out.append(f"  {name}, {row['n']} new questions one at a time past the result cache (in-process): "
                        f"p50 {row['p50_ms']} ms, p95 {row['p95_ms']} ms")

@@ -104,7 +104,7 @@ def test_table_prints_every_figure_with_its_reference():
     assert "bare get_text() 2.00 s" in text and "2.50x" in text
     assert "40.00 s (40.0x)" in text  # relink at scale beside its growth over 4 reports
     assert "HTTP under load, 4 reports" in text and "HTTP under load, +1,000 synthetic" in text
-    assert "largest worker RSS" in text
+    assert "largest worker after the run: RSS" in text and "PSS" in text
     assert "targets met" in text
 
 

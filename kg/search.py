@@ -10,19 +10,17 @@ import html
 import math
 import re
 import threading
-import time
 from array import array
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from itertools import chain
 
 import numpy as np
-from django.db import connections
 from django.utils.safestring import SafeString, mark_safe
 
 from kg import corpus
+from kg.caching import VersionedCache
 from kg.graph.build import _filler, _url_pattern, node_id
-from kg.memory import release
 from kg.models import Concept, Note, Question
 from kg.text import has_han, normalise, stem, tokenize
 from kg.versioning import content_version
@@ -157,50 +155,25 @@ def build_index() -> Index:
 
 
 SLOW_BUILD_S = 2.0
-_lock = threading.Lock()
-_cache: dict[str, object] = {"version": None, "index": None, "seconds": 0.0, "building": False}
 
 
-def _rebuild(version: int) -> None:
-    started = time.perf_counter()
+def _build(version: int) -> Index:
     index = build_index()
     index.version = version
-    _cache.update(index=index, version=version, seconds=time.perf_counter() - started)
-    del index
-    release()
+    return index
 
 
-def _rebuild_in_background(version: int) -> None:
-    try:
-        _rebuild(version)
-    finally:
-        _cache["building"] = False
-        connections.close_all()
+_indexes: VersionedCache[Index] = VersionedCache(_build, slow_s=SLOW_BUILD_S)
 
 
 def current_index() -> Index:
-    """The index for the current content version.
-
-    A large library whose last build was slow keeps answering from the previous index while
-    a thread builds the new one (results a few seconds stale, never a blocked request).
-    """
-    version = content_version()
-    if _cache["version"] == version and _cache["index"] is not None:
-        return _cache["index"]  # type: ignore[return-value]
-    with _lock:
-        if _cache["version"] == version and _cache["index"] is not None:
-            return _cache["index"]  # type: ignore[return-value]
-        if _cache["index"] is not None and _cache["seconds"] > SLOW_BUILD_S:  # type: ignore[operator]
-            if not _cache["building"]:
-                _cache["building"] = True
-                threading.Thread(target=_rebuild_in_background, args=(version,), daemon=True).start()
-            return _cache["index"]  # type: ignore[return-value]
-        _rebuild(version)
-    return _cache["index"]  # type: ignore[return-value]
+    """The index for the current content version (a large library's previous index keeps
+    answering while a thread builds the new one: kg.caching)."""
+    return _indexes.get(content_version())
 
 
 def clear_cache() -> None:
-    _cache.update(version=None, index=None, seconds=0.0, building=False)
+    _indexes.clear()
 
 
 def clean_query(query: str | None) -> str:

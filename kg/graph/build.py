@@ -3,21 +3,21 @@
 import gc
 import math
 import re
-import threading
+import weakref
 from urllib.parse import quote, unquote
 
 import networkx as nx
 from django.urls import NoReverseMatch, reverse
 
-from kg.memory import release
+from kg.caching import VersionedCache
 from kg.models import Concept, ConceptRelation, Mention, Note, NoteLink, Question
 from kg.versioning import content_version
 from papers.models import Paper, Section
 
 NODE_KINDS = ("concept", "note", "paper", "section", "question")
 
-_lock = threading.Lock()
-_cache: dict[str, object] = {"version": None, "graph": None}
+# Values computed from a graph (PageRank, communities), dropped with the graph they describe.
+_derived: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def node_id(kind: str, *parts: object) -> str:
@@ -147,31 +147,30 @@ def _build() -> nx.MultiDiGraph:
     return g
 
 
+def _versioned_graph(version: int) -> nx.MultiDiGraph:
+    graph = build_graph()
+    graph.graph["version"] = version
+    return graph
+
+
+_graphs: VersionedCache[nx.MultiDiGraph] = VersionedCache(_versioned_graph)
+
+
 def current_graph() -> nx.MultiDiGraph:
-    """The graph for the current content version: one version query, a rebuild only when it moved."""
-    version = content_version()
-    if _cache["version"] == version and _cache["graph"] is not None:
-        return _cache["graph"]  # type: ignore[return-value]
-    with _lock:
-        if _cache["version"] != version or _cache["graph"] is None:
-            _cache.update(version=None, graph=None, derived={})  # one graph in memory at a time
-            graph = build_graph()
-            graph.graph["version"] = version
-            _cache.update(version=version, graph=graph, derived={})
-            release()
-    return _cache["graph"]  # type: ignore[return-value]
+    """The graph for the current content version: one version query, a rebuild only when it
+    moved (a large library's previous graph keeps answering while a thread builds: kg.caching)."""
+    return _graphs.get(content_version())
 
 
 def derived(name: str, compute):
     """A value computed from the current graph, cached alongside it (PageRank, communities, ...)."""
     graph = current_graph()
-    store = _cache.setdefault("derived", {})
-    key = (graph.graph.get("version"), name)
-    if key not in store:  # type: ignore[operator]
-        store[key] = compute(graph)  # type: ignore[index]
-    return store[key]  # type: ignore[index]
+    store = _derived.setdefault(graph, {})
+    if name not in store:
+        store[name] = compute(graph)
+    return store[name]
 
 
 def clear_cache() -> None:
-    with _lock:
-        _cache.update(version=None, graph=None, derived={})
+    _graphs.clear()
+    _derived.clear()

@@ -108,12 +108,12 @@ def test_rebuild_reuses_the_stored_terms_of_unchanged_texts(library, monkeypatch
 def test_a_slow_index_is_rebuilt_in_the_background():
     factories.small_library()
     ids("MLA")
-    search._cache["seconds"] = search.SLOW_BUILD_S + 1  # as if the library were large
+    search._indexes.seconds = search.SLOW_BUILD_S + 1  # as if the library were large
     factories.concept("rope", name="Rotary Position Embedding", acronym="RoPE")
     stale = ids("RoPE")  # answered at once from the previous index
     assert stale == []
     for _ in range(600):  # up to 30 s on a loaded machine
-        if not search._cache["building"]:
+        if not search._indexes.building:
             break
         time.sleep(0.05)
     assert ids("RoPE") == ["concept:rope"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kg.memory import release
+from kg.caching import VersionedCache
 from kg.text import tokenize
 from kg.trace.concepts import build_matcher
 from kg.trace.sentences import Sentence, split_sentences
@@ -165,30 +165,16 @@ def _texts(docs: list[Doc]) -> dict[tuple[str, int], str]:
     return out
 
 
-_lock = threading.Lock()
-_cached: Index | None = None
-
-
 def get_index() -> Index:
-    """The index for the current content version, rebuilt when content changed."""
-    global _cached
+    """The index for the current content version, rebuilt when content changed (a large
+    library's previous index keeps answering while a thread builds the new one: kg.caching)."""
     from kg.versioning import content_version
 
-    version = content_version()
-    index = _cached
-    if index is not None and index.version == version:
-        return index
-    with _lock:
-        if _cached is None or _cached.version != version:
-            _cached = None  # the old index goes before the new one is built: one in memory at a time
-            _cached = build_index(version)
-            release()
-        return _cached
+    return _indexes.get(content_version())
 
 
 def clear_cache() -> None:
-    global _cached
-    _cached = None
+    _indexes.clear()
 
 
 def build_index(version: int) -> Index:
@@ -390,3 +376,6 @@ _SUMMARY = re.compile(r"\s*(abstract|introduction|conclusions?)\b", re.IGNORECAS
 
 def fold_question(text: str) -> str:
     return re.sub(r"[\W_]+", "", text.casefold())
+
+
+_indexes: VersionedCache[Index] = VersionedCache(build_index)

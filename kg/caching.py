@@ -60,8 +60,8 @@ class VersionedCache(Generic[T]):
         except Exception:  # the previous value keeps answering; the next request tries again
             log.exception("rebuilding a cache for content version %s failed", version)
         finally:
+            connections.close_all()  # this thread's own connections, before anyone sees it done
             self.building = False
-            connections.close_all()
 
     def clear(self) -> None:
         with self._lock:

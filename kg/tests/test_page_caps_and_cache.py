@@ -200,9 +200,43 @@ def test_compiled_version_read_is_content_version(db):
 
 
 def test_whole_lists_are_rendered_each_time_not_kept(client, library):
+    client.get("/concepts/mla/")  # builds the graph: keys drawn from it settle on its version
     client.get("/concepts/mla/")
     kept = len(cache._cache)  # LocMemCache: the page and its fragments
     for url in ["/concepts/mla/?all=sections", "/concepts/mla/?all=sections&page=2", "/concepts/mla/?all=side-notes",
                 "/concepts/mla/?all=unlinked&page=3"]:
         assert client.get(url).status_code == 200
     assert len(cache._cache) == kept
+
+
+def neighbours(page: str) -> str:
+    return page.split('class="chips"')[1].split("</ul>")[0]
+
+
+def test_parts_drawn_from_a_stale_graph_are_redone_when_the_new_graph_lands(client, library, monkeypatch):
+    """kg.caching answers from the previous graph while a thread builds the new one: what the
+    page drew from that graph must not stay cached once the new graph is there."""
+    import kg.caching
+    from kg.graph import build
+
+    assert client.get("/concepts/mla/").status_code == 200  # graph at this version, page cached
+    newcomer = factories.concept("flash-mla", name="FlashMLA kernel")
+    factories.relation(newcomer, library["mla"], "related-to")
+    Concept.objects.filter(slug="mla").update(summary="Summary after the edit.")
+    content_changed()
+
+    class Held:  # the background build, started but not finished yet
+        def __init__(self, target, args, daemon):
+            self.target, self.args = target, args
+
+        def start(self):
+            Held.pending = self
+
+    monkeypatch.setattr(kg.caching.threading, "Thread", Held)
+    build._graphs.seconds = 99.0  # as if the last build had been slow
+    stale = client.get("/concepts/mla/").content.decode()
+    assert "Summary after the edit." in stale  # rows are read fresh
+    assert "FlashMLA kernel" not in neighbours(stale)  # still the old graph
+    build._graphs._rebuild(*Held.pending.args)  # the new graph lands (what the thread would do)
+    fresh = client.get("/concepts/mla/").content.decode()
+    assert "FlashMLA kernel" in neighbours(fresh)

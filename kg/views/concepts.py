@@ -35,6 +35,7 @@ from django_htmx.middleware import HtmxDetails
 from kg import backlinks as backlinks_lists
 from kg import selectors
 from kg.graph import analysis, current_graph
+from kg.graph import build as graph_build
 from kg.models import Concept
 
 OTHER_SECTIONS_SHOWN = 25
@@ -62,6 +63,17 @@ def path_steps(source: str, target_slug: str) -> tuple[list[dict], str]:
         step["target_node"] = g.nodes[step["target"]]
         step["section_nodes"] = [g.nodes[s] for s in step["sections"]]
     return steps, ""
+
+
+def held_graph_version() -> int | None:
+    """The content version of the graph this process holds now, without a query or a build.
+
+    kg.caching may keep answering from the previous graph while a thread builds the new one,
+    so the parts drawn from the graph (importance, neighbours, paths) are keyed on the graph's
+    own version too: kept under the content version alone, a part drawn from the old graph
+    would outlive the rebuild. (kg.graph.build exposes no accessor; the attribute is read here.)
+    """
+    return graph_build._graphs.version
 
 
 def concept_choices(version: int) -> list[tuple[str, str]]:
@@ -222,7 +234,7 @@ def _page_cache_key(request: HtmxHttpRequest, version: int) -> str:
     to = params.get("to", "").strip()
     if to and not any(s == to for s, _ in concept_choices(version)):
         return ""
-    raw = f"{version}|{get_language()}|{bool(request.htmx)}|{request.get_full_path()}"
+    raw = f"{version}|{held_graph_version()}|{get_language()}|{bool(request.htmx)}|{request.get_full_path()}"
     return "kg:concept-page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -253,8 +265,10 @@ def concept_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     page = ConceptPage(concept, expand=expand, page=page_number, to=to)
     known_to = not to or any(s == to for s, _ in concept_choices(version))
     signed_in = request.user.is_authenticated
-    # Every fragment varies on these; the path covers the slug (and any script prefix).
+    # Every fragment varies on these; the path covers the slug (and any script prefix). Parts
+    # drawn from the graph vary on the graph held too (see held_graph_version).
     base = f"{version}|{get_language()}|{request.path}"
+    graph_base = f"{base}|g{held_graph_version()}"
     context = {
         "concept": concept,
         "page": page,
@@ -265,14 +279,14 @@ def concept_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "fragment_seconds": FRAGMENT_SECONDS,
         # A whole list (`all`) is rare and can be large: rendered each time, never kept per process.
         "fragment_keys": {
-            "head": base,
-            "side": base,
+            "head": graph_base,
+            "side": graph_base,
             "lists": "" if expand in SIDE_LISTS else base,
             # Signed in, the open panel has "Link it" forms with the user's CSRF token: never shared.
             "backlinks": "" if show_backlinks and signed_in or expand in BACKLINK_LISTS else
                          f"{base}|{show_backlinks}|{signed_in}",
             # An unknown `to` is free text echoed in an error: not a key anyone may fill the cache with.
-            "path": f"{base}|{to}" if known_to else "",
+            "path": f"{graph_base}|{to}" if known_to else "",
         },
     }
     template = "kg/concept.html"

@@ -1,32 +1,10 @@
 """Reads for the knowledge graph: each brings its own select_related/prefetch_related."""
 
-from django.db import connections
 from django.db.models import F, Prefetch, QuerySet, Window
 from django.db.models.functions import RowNumber
 
-from kg.models import Chapter, Concept, ConceptRelation, ContentVersion, Mention, Note, NoteLink, Question
+from kg.models import Chapter, Concept, ConceptRelation, Mention, Note, NoteLink, Question
 from papers.models import Section
-
-_VERSION_SQL: dict[str, tuple[str, tuple]] = {}
-
-
-def content_version_compiled(using: str = "default") -> int:
-    """`kg.versioning.content_version()` by SQL compiled once per process and database.
-
-    The same row and the same answer (a test keeps them equal), for the page served whole from
-    the cache, whose only query this is: building the query with the ORM cost 0.25 ms a
-    request there, a quarter of the page. The SQL comes from the ORM, so it follows the model.
-    """
-    connection = connections[using]
-    key = f"{using}:{connection.vendor}"
-    if key not in _VERSION_SQL:
-        query = ContentVersion.objects.using(using).filter(pk=1).values_list("version", flat=True)[:1].query
-        _VERSION_SQL[key] = query.sql_with_params()
-    sql, params = _VERSION_SQL[key]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return (row[0] if row else 0) or 0
 
 
 def chapters_with_concepts() -> QuerySet[Chapter]:

@@ -156,6 +156,15 @@ def _versioned_graph(version: int) -> nx.MultiDiGraph:
 _graphs: VersionedCache[nx.MultiDiGraph] = VersionedCache(_versioned_graph)
 
 
+def held_version() -> int | None:
+    """The content version of the graph this process holds now, without a query or a build.
+
+    While a thread builds a large library's new graph the previous one keeps answering, so
+    what is drawn from the graph and kept (rendered parts of a page) is keyed on this too.
+    """
+    return _graphs.version
+
+
 def current_graph() -> nx.MultiDiGraph:
     """The graph for the current content version: one version query, a rebuild only when it
     moved (a large library's previous graph keeps answering while a thread builds: kg.caching)."""

@@ -162,3 +162,22 @@ def test_question_bank_pages_keep_the_filters(client, library):
     assert 'href="?concept=mla&amp;page=2"' in first
     second = client.get("/questions/?concept=mla&page=2", HTTP_HX_REQUEST="true").content.decode()
     assert second.count('class="card question-row"') == 6 and "<html" not in second
+
+
+def test_a_signed_out_search_page_is_kept_whole_with_each_readers_own_token(library, django_user_model):
+    import re
+
+    from django.test import Client
+
+    from kg.pagecache import CSRF_STAND_IN
+
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    first, second = Client(), Client()
+    a, b = first.get("/search/?q=MLA"), second.get("/search/?q=MLA")  # b is served from the cache
+    ta, tb = token.search(a.content.decode()).group(1), token.search(b.content.decode()).group(1)
+    assert ta != tb and CSRF_STAND_IN not in b.content.decode()
+    second.handler.enforce_csrf_checks = True  # the copy's token is valid for its reader
+    assert second.post("/i18n/setlang/", {"language": "en", "next": "/", "csrfmiddlewaretoken": tb}).status_code == 302
+    user = django_user_model.objects.create_user("reader", password="pw-12345-long")
+    second.force_login(user)
+    assert "reader" in second.get("/search/?q=MLA").content.decode()  # rendered for the user, not the copy

@@ -14,20 +14,17 @@ The page is the hottest one of the site and its parts grow with the library (MLA
   parameters the part depends on. A part that carries anything of the user's (the "Link it"
   forms with their CSRF token, for signed-in users) or free user input (an unknown `to`) is
   never cached; its key is "" and the template renders it directly;
-- for signed-out readers the whole page is kept too (same key parts, plus htmx or not and the
-  full path), with a stand-in where the CSRF token goes that each response replaces with the
-  reader's own token: a hit is one query, the version (`make bench` compares it with `/livez`).
+- for signed-out readers the whole page is kept too (`kg.pagecache`: same key parts, plus htmx
+  or not and the full path, with the reader's own CSRF token put in each response): a hit is
+  one query, the version (`make bench` compares it with `/livez`).
 """
 
-import hashlib
 from functools import cached_property
 from itertools import groupby
 
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.template.response import TemplateResponse
-from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
@@ -35,8 +32,10 @@ from django_htmx.middleware import HtmxDetails
 from kg import backlinks as backlinks_lists
 from kg import selectors
 from kg.graph import analysis, current_graph
-from kg.graph import build as graph_build
+from kg.graph.build import held_version
 from kg.models import Concept
+from kg.pagecache import cached_page, keep_page, page_key
+from kg.versioning import content_version
 
 OTHER_SECTIONS_SHOWN = 25
 NOTES_SHOWN = 15
@@ -63,17 +62,6 @@ def path_steps(source: str, target_slug: str) -> tuple[list[dict], str]:
         step["target_node"] = g.nodes[step["target"]]
         step["section_nodes"] = [g.nodes[s] for s in step["sections"]]
     return steps, ""
-
-
-def held_graph_version() -> int | None:
-    """The content version of the graph this process holds now, without a query or a build.
-
-    kg.caching may keep answering from the previous graph while a thread builds the new one,
-    so the parts drawn from the graph (importance, neighbours, paths) are keyed on the graph's
-    own version too: kept under the content version alone, a part drawn from the old graph
-    would outlive the rebuild. (kg.graph.build exposes no accessor; the attribute is read here.)
-    """
-    return graph_build._graphs.version
 
 
 def concept_choices(version: int) -> list[tuple[str, str]]:
@@ -211,48 +199,28 @@ class ConceptPage:
         return self.side_list("side-questions", self.questions, self.questions_total)
 
 
-# Whole pages for signed-out readers. The page carries a CSRF token (the language form, htmx's
-# headers), which must never be shared: the page is rendered with this stand-in, stored, and each
-# response gets the reader's own token in its place. Derived from SECRET_KEY so no note can
-# contain it by chance and every process sharing a cache agrees on it.
-CSRF_STAND_IN = "csrf-" + salted_hmac("kg.views.concepts", "csrf stand-in").hexdigest()
 # Whole lists (`all`, `page`) are rare and can be large: those pages are rendered each time.
 PAGE_PARAMS = {"backlinks", "to", "part"}
 
 
 def _page_cache_key(request: HtmxHttpRequest, version: int) -> str:
-    """The whole-page key of a signed-out request, or "" when the page must not be shared or kept.
-
-    Only the parameters the page reads, with values it accepts, so strangers cannot fill the
-    cache with variants; the full path is in the key because the page links back to it.
-    """
-    params = request.GET
-    if request.user.is_authenticated or not set(params) <= PAGE_PARAMS:
-        return ""
-    if any(len(params.getlist(name)) > 1 for name in params):
-        return ""
-    to = params.get("to", "").strip()
+    """The whole-page key of a signed-out request (kg.pagecache), or "" when the page must not
+    be kept: an unknown `to` is free text echoed in an error, not a key anyone may fill."""
+    to = request.GET.get("to", "").strip()
     if to and not any(s == to for s, _ in concept_choices(version)):
         return ""
-    raw = f"{version}|{held_graph_version()}|{get_language()}|{bool(request.htmx)}|{request.get_full_path()}"
-    return "kg:concept-page:" + hashlib.sha256(raw.encode()).hexdigest()
-
-
-def _with_own_token(request: HttpRequest, content: bytes) -> bytes:
-    return content.replace(CSRF_STAND_IN.encode(), get_token(request).encode())
+    return page_key(request, "concept", accepted=PAGE_PARAMS, versions=(version, held_version()))
 
 
 @require_GET
 def concept_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     # The version first: whatever is read after it is at least as new, so nothing is ever
     # stored under a version newer than its data, and an edit shows on the next request.
-    version = selectors.content_version_compiled()
-    page_key = _page_cache_key(request, version)
-    if page_key:
-        cached = cache.get(page_key)
-        if cached is not None:
-            # A hit renders nothing: one query (the version) and a copy with the reader's token.
-            return HttpResponse(_with_own_token(request, cached))
+    version = content_version()
+    key = _page_cache_key(request, version)
+    cached = cached_page(request, key)
+    if cached is not None:
+        return cached  # a hit renders nothing: one query (the version) and the reader's token
     try:
         concept = selectors.concept_header(slug)
     except Concept.DoesNotExist:
@@ -266,9 +234,9 @@ def concept_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     known_to = not to or any(s == to for s, _ in concept_choices(version))
     signed_in = request.user.is_authenticated
     # Every fragment varies on these; the path covers the slug (and any script prefix). Parts
-    # drawn from the graph vary on the graph held too (see held_graph_version).
+    # drawn from the graph vary on the graph held too (kg.graph.build.held_version).
     base = f"{version}|{get_language()}|{request.path}"
-    graph_base = f"{base}|g{held_graph_version()}"
+    graph_base = f"{base}|g{held_version()}"
     context = {
         "concept": concept,
         "page": page,
@@ -293,14 +261,4 @@ def concept_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     part = request.GET.get("part")
     if request.htmx and part in {"backlinks", "path", "lists"}:
         template += "#" + part
-    if not page_key:
-        return TemplateResponse(request, template, context)
-    context["csrf_token"] = CSRF_STAND_IN  # the view's context wins over the csrf context processor
-    response = TemplateResponse(request, template, context)
-
-    def keep(response: TemplateResponse) -> None:
-        cache.set(page_key, response.content, FRAGMENT_SECONDS)
-        response.content = _with_own_token(request, response.content)
-
-    response.add_post_render_callback(keep)
-    return response
+    return keep_page(request, TemplateResponse(request, template, context), key)

@@ -6,6 +6,7 @@ thread builds the new one: answers a few seconds stale after an edit, never a re
 for the length of a build (12 s for the trace index at 1,000 papers).
 """
 
+import gc
 import logging
 import threading
 import time
@@ -53,6 +54,10 @@ class VersionedCache(Generic[T]):
         self.value, self.version, self.seconds = value, version, time.perf_counter() - started
         del value
         release()
+        # Hundreds of thousands of long-lived objects without reference cycles (freed by
+        # reference counting when replaced): a full collection walking them stopped every
+        # thread of a worker for 330 ms at 1,000 papers. Frozen, the collector skips them.
+        gc.freeze()
 
     def _rebuild_in_background(self, version: int) -> None:
         try:

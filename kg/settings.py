@@ -206,6 +206,10 @@ CACHES = {
         "TIMEOUT": 3600,
     }
 }
+# Every cache keys on the content version. 0: read it from the database on every request;
+# N: a process re-reads it at most every N ms, so a page served from the cache touches no
+# database, and another process's edit shows within N ms (this process's own at once).
+CONTENT_VERSION_TTL_MS = env_int("CONTENT_VERSION_TTL_MS", 0)
 
 # Deployment: HTTPS behind a proxy, all from the environment.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

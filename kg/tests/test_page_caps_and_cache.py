@@ -239,3 +239,24 @@ def test_parts_drawn_from_a_stale_graph_are_redone_when_the_new_graph_lands(clie
     build._graphs._rebuild(*Held.pending.args)  # the new graph lands (what the thread would do)
     fresh = client.get("/concepts/mla/").content.decode()
     assert "FlashMLA kernel" in neighbours(fresh)
+
+
+def test_with_a_version_ttl_other_processes_edits_show_within_it_and_own_at_once(transactional_db, settings):
+    from django.db import connection
+
+    from kg import versioning
+    from kg.versioning import content_version
+
+    settings.CONTENT_VERSION_TTL_MS = 60_000
+    versioning._seen.clear()
+    content_changed()
+    assert content_version() == 1
+    with connection.cursor() as cursor:  # another process moves the version on
+        cursor.execute("UPDATE kg_contentversion SET version = 5 WHERE id = 1")
+    assert content_version() == 1  # not read again within the TTL: no query
+    content_changed()  # this process's own change: seen on its next read
+    assert content_version() == 6
+    settings.CONTENT_VERSION_TTL_MS = 0
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE kg_contentversion SET version = 9 WHERE id = 1")
+    assert content_version() == 9

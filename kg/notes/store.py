@@ -46,11 +46,14 @@ def _sections_of(paper_id: int) -> list[SectionRef]:
             for pk, number, key, title, paper in rows]
 
 
-def resolver_from_db() -> Resolver:
-    """A resolver over the notes, concepts and papers in the database now."""
+def resolver_from_db(*, with_notes: bool = True) -> Resolver:
+    """A resolver over the notes, concepts and papers in the database now. Without notes it
+    resolves § references and concepts only: what re-ingesting a paper needs, without
+    reading every note of a large library."""
     from papers.models import Paper
 
-    notes = [note_ref(n) for n in Note.objects.only("id", "slug", "source_path", "title", "aliases")]
+    notes = [note_ref(n) for n in Note.objects.only("id", "slug", "source_path", "title", "aliases")] if with_notes \
+        else []
     concept_pattern = concept_url("CONCEPT-SLUG")
     concepts = [
         ConceptRef(c.pk, c.slug, tuple(c.all_names), concept_pattern.replace("CONCEPT-SLUG", c.slug))

@@ -87,7 +87,7 @@ def mentions_refresh_for_paper(*, paper: Paper) -> int:
     Mention.objects.filter(section__paper=paper).delete()
     rows = _section_mentions(vocab, Section.objects.filter(paper=paper).values_list("id", "title", "text"))
     Mention.objects.bulk_create(rows, batch_size=1000)
-    resolver = resolver_from_db()
+    resolver = resolver_from_db(with_notes=False)  # only § references are resolved again
     notelinks_resolve_all(resolver=resolver, paper=paper)
     questions_resolve_sections(resolver=resolver, paper=paper)
     return len(rows)

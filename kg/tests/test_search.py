@@ -108,6 +108,7 @@ def test_rebuild_reuses_the_stored_terms_of_unchanged_texts(library, monkeypatch
 def test_a_slow_index_is_rebuilt_in_the_background():
     factories.small_library()
     ids("MLA")
+    search._indexes.slow_s = search.SLOW_BUILD_S
     search._indexes.seconds = search.SLOW_BUILD_S + 1  # as if the library were large
     factories.concept("rope", name="Rotary Position Embedding", acronym="RoPE")
     stale = ids("RoPE")  # answered at once from the previous index

@@ -232,6 +232,7 @@ def test_parts_drawn_from_a_stale_graph_are_redone_when_the_new_graph_lands(clie
             Held.pending = self
 
     monkeypatch.setattr(kg.caching.threading, "Thread", Held)
+    build._graphs.slow_s = 2.0  # background rebuilds on (the test fixtures turn them off)
     build._graphs.seconds = 99.0  # as if the last build had been slow
     stale = client.get("/concepts/mla/").content.decode()
     assert "Summary after the edit." in stale  # rows are read fresh

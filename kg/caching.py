@@ -10,6 +10,7 @@ import gc
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -71,3 +72,32 @@ class VersionedCache(Generic[T]):
     def clear(self) -> None:
         with self._lock:
             self.version, self.value, self.seconds, self.building = None, None, 0.0, False
+
+
+class Recent:
+    """The most recently used `size` results of a slow function, kept with the index they were
+    computed from (so a new content version starts empty). Safe across threads."""
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, compute: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = compute()  # outside the lock: a slow result does not hold up the others
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)

@@ -9,9 +9,8 @@ array operations per term; texts stay in the database and are read for the shown
 import html
 import math
 import re
-import threading
 from array import array
-from collections import Counter, OrderedDict
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import chain
 
@@ -19,7 +18,7 @@ import numpy as np
 from django.utils.safestring import SafeString, mark_safe
 
 from kg import corpus
-from kg.caching import VersionedCache
+from kg.caching import Recent, VersionedCache
 from kg.graph.build import _filler, _url_pattern, node_id
 from kg.models import Concept, Note, Question
 from kg.text import has_han, normalise, stem, tokenize
@@ -67,7 +66,7 @@ class Index:
     id_order: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # rank of each doc's id
     named: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # docs with names to match
     avg_length: float = 1.0
-    results: OrderedDict = field(default_factory=OrderedDict)  # recent queries' hits
+    results: Recent = field(default_factory=Recent)  # recent queries' hits
 
     def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         row = self.terms.get(term)
@@ -206,21 +205,7 @@ def search(query: str, *, kinds: set[str] | None = None, limit: int = 20,
     query = clean_query(query)
     index = index or current_index()
     key = (query, tuple(sorted(kinds or ())), limit)
-    with _results_lock:
-        found = index.results.get(key)
-        if found is not None:
-            index.results.move_to_end(key)
-            return found
-    found = _search(index, query, kinds=kinds, limit=limit)
-    with _results_lock:
-        index.results[key] = found
-        while len(index.results) > RESULTS_KEPT:
-            index.results.popitem(last=False)
-    return found
-
-
-RESULTS_KEPT = 256
-_results_lock = threading.Lock()
+    return index.results.get(key, lambda: _search(index, query, kinds=kinds, limit=limit))
 
 
 def _search(index: Index, query: str, *, kinds: set[str] | None, limit: int) -> tuple[list[Hit], list[str]]:

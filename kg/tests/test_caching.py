@@ -63,3 +63,22 @@ def test_clear_forgets_the_value():
     first = cache.get(1)
     cache.clear()
     assert cache.get(1) is not first
+
+
+def test_recent_keeps_the_most_recently_used_results():
+    from kg.caching import Recent
+
+    computed = []
+    recent = Recent(size=2)
+
+    def compute(key):
+        return lambda: computed.append(key) or key.upper()
+
+    assert recent.get("a", compute("a")) == "A" and recent.get("b", compute("b")) == "B"
+    assert recent.get("a", compute("a")) == "A"  # kept: "a" is now the most recent
+    recent.get("c", compute("c"))  # pushes out "b", the least recently used
+    recent.get("a", compute("a"))
+    recent.get("b", compute("b"))
+    assert computed == ["a", "b", "c", "b"] and len(recent) == 2
+    recent.clear()
+    assert len(recent) == 0

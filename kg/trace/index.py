@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kg.caching import VersionedCache
+from kg.caching import Recent, VersionedCache
 from kg.text import tokenize
 from kg.trace.concepts import build_matcher
 from kg.trace.sentences import Sentence, split_sentences
@@ -113,7 +113,7 @@ class Index:
     page_texts: dict[int, list[str]] = field(default_factory=dict)  # paper pk -> folded page texts
     # Filled as questions are traced: what depends on the text alone is computed once.
     sentence_pages: dict[tuple[int, int], int | None] = field(default_factory=dict)
-    results: OrderedDict = field(default_factory=OrderedDict)  # recent free questions' traces (tracing.py)
+    results: Recent = field(default_factory=Recent)  # recent free questions' traces (tracing.py)
     _details: OrderedDict = field(default_factory=OrderedDict)
     _details_lock: threading.Lock = field(default_factory=threading.Lock)
 

@@ -1,6 +1,5 @@
 """Trace a question to the sections and notes that answer it: the one entry point."""
 
-import threading
 from dataclasses import dataclass
 
 from kg.trace.evidence import local_support, pick_evidence
@@ -66,24 +65,9 @@ def trace_question(question: str, *, top: int = 10, bank_question_id: int | None
         bank_question_id = index.bank.get(fold_question(question))
     if bank_question_id is not None:  # users' verdicts change its answer without a new content version
         return _trace(question, top, index, bank_question_id, use_curated)
-    key = (question, top, use_curated)
-    with _results_lock:
-        found = index.results.get(key)
-        if found is not None:
-            index.results.move_to_end(key)
-            return found
-    found = _trace(question, top, index, None, use_curated)
-    with _results_lock:
-        index.results[key] = found
-        while len(index.results) > RESULTS_KEPT:
-            index.results.popitem(last=False)
-    return found
-
-
-# A free question's trace depends on the content alone: the most recent few hundred are
-# kept with the index (a study group asks the same questions).
-RESULTS_KEPT = 256
-_results_lock = threading.Lock()
+    # A free question's trace depends on the content alone: the most recent few hundred are
+    # kept with the index (a study group asks the same questions).
+    return index.results.get((question, top, use_curated), lambda: _trace(question, top, index, None, use_curated))
 
 
 def _trace(question: str, top: int, index: Index, bank_question_id: int | None, use_curated: bool) -> Trace:

@@ -185,6 +185,13 @@ class Resolver:
             return concept
         return Resolution("", reason=reason or "no note or concept of that name")
 
+    def may_name_a_note(self, target: str) -> bool:
+        """Whether a link to `target` could resolve to one of this resolver's notes (give it
+        just one note to ask which links an edit of that note can change)."""
+        if SECTION_SIGN in target or target.lower().startswith(CONCEPT_PREFIX) or not target.strip():
+            return False
+        return self._note(target, None)[0] is not None
+
     def _note(self, target: str, source: NoteRef | None) -> tuple[NoteRef | None, str]:
         path = target.strip().strip("/").lower().removesuffix(".md")
         name = path.rsplit("/", 1)[-1]

@@ -160,15 +160,16 @@ def _sync_attachments(note: Note, files: list[AttachmentFile]) -> None:
         row.save()
 
 
-def notelinks_resolve_all(*, resolver=None, paper=None) -> int:
+def notelinks_resolve_all(*, resolver=None, paper=None, note=None) -> int:
     """Resolve every note link against the notes, concepts and sections there are now; returns how many changed.
 
     With `paper` (just ingested), only the § links that could point into it: those naming it
-    and those that pointed into it. Nothing else can have changed, and in a large library the
-    other links are most of the work.
+    and those that pointed into it. With `note` (just written), only its own links, those that
+    pointed to it and those naming it by any of its names now. Nothing else can have changed,
+    and in a large library the other links are most of the work.
     """
     from kg.notes.store import note_ref, resolver_from_db
-    from kg.notes.wikilinks import SECTION_SIGN, WikiLink, may_name_paper
+    from kg.notes.wikilinks import SECTION_SIGN, Resolver, WikiLink, may_name_paper
 
     resolver = resolver or resolver_from_db()
     links = NoteLink.objects.only("id", "source_id", "target_text", "anchor", "display", "position",
@@ -178,8 +179,12 @@ def notelinks_resolve_all(*, resolver=None, paper=None) -> int:
         links = [link for link in links.filter(target_text__contains=SECTION_SIGN)
                  if link.target_section_id in inside
                  or may_name_paper(link.target_text, title=paper.title, filename=paper.filename)]
-        sources = {link.source_id for link in links}
-        notes = Note.objects.filter(pk__in=sources)
+        notes = Note.objects.filter(pk__in={link.source_id for link in links})
+    elif note is not None:
+        naming = Resolver(notes=[note_ref(note)])  # knows only this note
+        links = [link for link in links if link.source_id == note.pk or link.target_note_id == note.pk
+                 or naming.may_name_a_note(link.target_text)]
+        notes = Note.objects.filter(pk__in={link.source_id for link in links})
     else:
         notes = Note.objects.all()
     refs = {n.pk: note_ref(n) for n in notes.only("id", "slug", "source_path", "title", "aliases")}
@@ -221,7 +226,7 @@ def note_create(*, title: str, body: str, user) -> Note:
     base = slug_from(source.get_str("slug") or title) or "note"
     slug = unique_slug(base, lambda s: Note.objects.filter(slug=s).exists())
     note = _write_note(Note(), source=source, slug=slug, source_path="", content_hash="", stem="", title=title)
-    notelinks_resolve_all()
+    notelinks_resolve_all(note=note)
     mentions_refresh_for_note(note=note)
     content_changed()
     return note
@@ -236,7 +241,7 @@ def note_update(*, note: Note, title: str, body: str, user) -> Note:
     title = title.strip() or note.title
     note = _write_note(note, source=source, slug=note.slug, source_path=note.source_path,
                        content_hash=note.content_hash, stem="", title=title)
-    notelinks_resolve_all()
+    notelinks_resolve_all(note=note)
     mentions_refresh_for_note(note=note)
     content_changed()
     return note

@@ -170,3 +170,23 @@ def test_ingesting_one_paper_re_resolves_only_the_section_links_that_may_point_i
     notelinks_resolve_all()  # everything, as `relink` does
     naming_v3.refresh_from_db()
     assert naming_v3.target_section == v3_mtp
+
+
+def test_writing_a_note_re_resolves_only_the_links_it_can_change(django_user_model):
+    from kg.services.notes import note_create, note_update
+    from kg.tests import factories
+
+    user = django_user_model.objects.create_user("writer", password="pw-12345-long")
+    other = factories.note("other", title="Other")
+    naming = factories.notelink(other, position=0, target_text="Decoupled RoPE")
+    elsewhere = factories.notelink(other, position=1, target_text="Other")  # stale on purpose: not this note's
+    created = note_create(title="Decoupled RoPE", body="See [[Other]].", user=user)
+    naming.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert naming.target_note == created  # it names the new note
+    assert elsewhere.target_note is None  # nothing about the new note can change it: not touched
+    assert created.links.get().target_note == other  # the note's own links are resolved
+
+    note_update(note=created, title="Partial RoPE", body="See [[Other]].", user=user)
+    naming.refresh_from_db()
+    assert naming.target_note is None  # it pointed to the note, whose title changed

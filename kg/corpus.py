@@ -38,11 +38,6 @@ def text_counts(text: str) -> dict[str, int]:
     return dict(counts)
 
 
-def note_text(body: str) -> str:
-    """A note's prose as a reader sees it: no front matter, code blocks or Markdown syntax."""
-    return plain_text(body)
-
-
 def counts_for(texts: dict, *, store: bool = True) -> dict:
     """key -> term counts for each text of `texts` (key -> text), computing only what no
     process has stored yet, and storing what was computed unless `store` is false."""
@@ -82,7 +77,24 @@ def section_texts(queryset=None) -> Iterator[dict[int, str]]:
 
 def note_texts(queryset=None) -> Iterator[dict[int, str]]:
     rows = (queryset if queryset is not None else Note.objects.all()).order_by("pk").values_list("pk", "body")
-    yield from _chunks((pk, note_text(body)) for pk, body in rows.iterator(chunk_size=CHUNK))
+    # A note's prose as a reader sees it: no front matter, code blocks or Markdown syntax.
+    yield from _chunks((pk, plain_text(body)) for pk, body in rows.iterator(chunk_size=CHUNK))
+
+
+def texts_of(docs: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """The texts of a few ("section", pk) and ("note", pk) docs, as the indexes count them:
+    what search snippets and trace evidence are cut from, read for the shown results only."""
+    docs = list(docs)
+    sections = [pk for kind, pk in docs if kind == "section"]
+    notes = [pk for kind, pk in docs if kind == "note"]
+    out = {}
+    if sections:
+        out.update((("section", pk), text or "") for pk, text in
+                   Section.objects.filter(pk__in=sections).values_list("pk", "text"))
+    if notes:
+        out.update((("note", pk), plain_text(body)) for pk, body in
+                   Note.objects.filter(pk__in=notes).values_list("pk", "body"))
+    return out
 
 
 def _chunks(rows: Iterable[tuple[int, str]]) -> Iterator[dict[int, str]]:

@@ -234,29 +234,14 @@ def _search(index: Index, query: str, *, kinds: set[str] | None, limit: int) -> 
         if any(_contains_name(folded, normalise(name)) for name in index.docs[found[j]].names):
             score[j] += 4.0 * coverage[j] + 2.0
     score *= index.boosts[found]
-    best = found[np.lexsort((index.id_order[found], -np.round(score, 9)))][:limit]
-    by_doc = dict(zip(found.tolist(), score.tolist(), strict=True))
-    texts = _texts([index.docs[i] for i in best])
+    best = np.lexsort((index.id_order[found], -np.round(score, 9)))[:limit]
+    docs = [index.docs[i] for i in found[best]]
+    texts = corpus.texts_of((doc.kind, doc.pk) for doc in docs)
     hits = []
-    for i in best:
-        doc = index.docs[i]
+    for doc, value in zip(docs, score[best].tolist(), strict=True):
         text = texts.get((doc.kind, doc.pk), doc.summary)
-        hits.append(Hit(doc, by_doc[i], snippet(text, terms), highlight(doc.title, terms)))
+        hits.append(Hit(doc, value, snippet(text, terms), highlight(doc.title, terms)))
     return hits, terms
-
-
-def _texts(docs: list[Doc]) -> dict[tuple[str, int], str]:
-    """The texts snippets are cut from, for the shown hits only."""
-    out = {}
-    sections = [d.pk for d in docs if d.kind == "section"]
-    notes = [d.pk for d in docs if d.kind == "note"]
-    if sections:
-        out.update((("section", pk), text) for pk, text in Section.objects.filter(pk__in=sections)
-                   .values_list("pk", "text"))
-    if notes:
-        out.update((("note", pk), corpus.note_text(body)) for pk, body in Note.objects.filter(pk__in=notes)
-                   .values_list("pk", "body"))
-    return out
 
 
 def _contains_name(text: str, name: str) -> bool:

@@ -134,7 +134,9 @@ class Index:
                 self._details.move_to_end(i)
         missing = [i for i in wanted if i not in found]
         if missing:
-            texts = _texts([self.docs[i] for i in missing])
+            from kg.corpus import texts_of
+
+            texts = texts_of((self.docs[i].kind, self.docs[i].pk) for i in missing)
             for i in missing:
                 doc = self.docs[i]
                 text = texts.get((doc.kind, doc.pk), "")
@@ -146,23 +148,6 @@ class Index:
                 while len(self._details) > DETAILS_KEPT:
                     self._details.popitem(last=False)
         return found
-
-
-def _texts(docs: list[Doc]) -> dict[tuple[str, int], str]:
-    from kg.corpus import note_text
-    from kg.models import Note
-    from papers.models import Section
-
-    out = {}
-    sections = [d.pk for d in docs if d.kind == "section"]
-    notes = [d.pk for d in docs if d.kind == "note"]
-    if sections:
-        out.update((("section", pk), text or "") for pk, text in
-                   Section.objects.filter(pk__in=sections).values_list("pk", "text"))
-    if notes:
-        out.update((("note", pk), note_text(body)) for pk, body in
-                   Note.objects.filter(pk__in=notes).values_list("pk", "body"))
-    return out
 
 
 def get_index() -> Index:

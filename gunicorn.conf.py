@@ -7,8 +7,6 @@ pages copy-on-write instead of each building its own copy. WARM_ON_START=false s
 (workers build on first use), for instance while the database is still empty.
 """
 
-import os
-
 from kg.memory import limit_arenas
 
 preload_app = True
@@ -17,9 +15,17 @@ limit_arenas(2)
 
 
 def when_ready(server):
-    if os.environ.get("WARM_ON_START", "true").strip().lower() in {"0", "false", "no", "off"}:
-        return
+    from django.core.exceptions import ImproperlyConfigured
+
+    from kg.settings import env_bool  # the app is loaded (preload_app): settings are read already
     from kg.warm import warm_caches
+
+    try:
+        if not env_bool("WARM_ON_START", True):
+            return
+    except ImproperlyConfigured as exc:
+        server.log.error("%s", exc)
+        raise SystemExit(2) from None
 
     try:
         seconds = warm_caches()

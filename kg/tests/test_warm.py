@@ -61,3 +61,15 @@ def test_warming_can_be_turned_off(tmp_path):
 def test_memory_helpers_run_on_this_platform():
     limit_arenas(2)
     release()  # no error, whatever the C library
+
+
+def test_a_bad_warm_on_start_is_one_line_and_no_server(tmp_path):
+    env = {**os.environ, "SECRET_KEY": "test-only", "DEBUG": "false", "WARM_ON_START": "maybe",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "DATA_DIR": str(tmp_path)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    result = subprocess.run([gunicorn, "kg.wsgi", "--bind", f"127.0.0.1:{free_port()}", "--workers", "1"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "WARM_ON_START must be true or false, not 'maybe'" in result.stderr
+    assert "Booting worker" not in result.stderr

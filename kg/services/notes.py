@@ -174,19 +174,18 @@ def notelinks_resolve_all(*, resolver=None, paper=None, note=None) -> int:
     resolver = resolver or resolver_from_db()
     links = NoteLink.objects.only("id", "source_id", "target_text", "anchor", "display", "position",
                                   "target_note_id", "target_concept_id", "target_section_id")
+    notes = Note.objects.all()
     if paper is not None:
         inside = set(paper.sections.values_list("pk", flat=True))
         links = [link for link in links.filter(target_text__contains=SECTION_SIGN)
                  if link.target_section_id in inside
                  or may_name_paper(link.target_text, title=paper.title, filename=paper.filename)]
-        notes = Note.objects.filter(pk__in={link.source_id for link in links})
     elif note is not None:
         naming = Resolver(notes=[note_ref(note)])  # knows only this note
         links = [link for link in links if link.source_id == note.pk or link.target_note_id == note.pk
                  or naming.may_name_a_note(link.target_text)]
-        notes = Note.objects.filter(pk__in={link.source_id for link in links})
-    else:
-        notes = Note.objects.all()
+    if paper is not None or note is not None:
+        notes = notes.filter(pk__in={link.source_id for link in links})  # the sources of those links only
     refs = {n.pk: note_ref(n) for n in notes.only("id", "slug", "source_path", "title", "aliases")}
     changed = []
     for link in links:
